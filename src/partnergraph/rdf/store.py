@@ -1,0 +1,151 @@
+"""The embedded Oxigraph store: immutable versions and an atomic switch between them.
+
+Layout of ``store_path``::
+
+    versions/<version>/   one complete Oxigraph database per build, never written again
+    current               symlink to the version readers use
+    .build.lock           held by the one build that may run at a time
+    .tmp-*                a build in progress (removed by the next build if it was killed)
+
+A build writes a whole new version, then replaces ``current`` with ``os.replace`` (atomic
+on POSIX). Killing a build at any point therefore leaves the previous version serving and
+intact, and readers switch to a new version by reopening ``current``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from partnergraph.errors import StoreError
+
+VERSIONS = "versions"
+CURRENT = "current"
+LOCK = ".build.lock"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def build_lock(store_dir: Path) -> Iterator[None]:
+    """Hold the store's build lock; a second concurrent build is refused at once."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(
+                f"Another build is writing {store_dir} right now; wait for it to finish."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def current_version(store_dir: Path) -> str | None:
+    """Name of the version ``current`` points to, or None if there is none yet."""
+    link = store_dir / CURRENT
+    try:
+        return Path(os.readlink(link)).name
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def version_path(store_dir: Path, version: str) -> Path:
+    return store_dir / VERSIONS / version
+
+
+def open_read_only(store_dir: Path, version: str | None = None) -> tuple[ox.Store, str]:
+    """Open the current (or the given) version read-only; clear errors if missing or corrupt."""
+    version = version or current_version(store_dir)
+    if version is None:
+        raise StoreError(
+            f"No graph store at {store_dir}. Build it first with `partnergraph build` "
+            f"(or set PARTNERGRAPH_STORE_PATH to where it is)."
+        )
+    path = version_path(store_dir, version)
+    if not path.is_dir():
+        raise StoreError(f"The store version {version} is missing from {path.parent}; "
+                         f"run `partnergraph build` to make a new one.")
+    try:
+        return ox.Store.read_only(str(path)), version
+    except OSError as e:
+        raise StoreError(f"The store at {path} cannot be opened ({e}); it may be corrupt. "
+                         f"Run `partnergraph build` to make a new version.") from None
+
+
+def clean_stale(store_dir: Path) -> None:
+    """Remove what a killed build left behind. Call with :func:`build_lock` held."""
+    for tmp in store_dir.glob(".tmp-*"):
+        if tmp.is_dir() and not tmp.is_symlink():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
+
+
+def publish(store_dir: Path, nquads_file: Path, keep_versions: int = 3) -> str:
+    """Load ``nquads_file`` into a new version and make it current. Returns the version.
+
+    Must be called with :func:`build_lock` held.
+    """
+    (store_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
+    version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    tmp = store_dir / f".tmp-{version}"
+    try:
+        store = ox.Store(str(tmp))
+        store.bulk_load(path=str(nquads_file), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        store.optimize()
+        del store  # closes the database before it is moved
+        final = version_path(store_dir, version)
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+        switch_current(store_dir, version)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StoreError(f"Could not write the store at {store_dir}: {e}") from None
+    prune(store_dir, keep_versions)
+    return version
+
+
+def switch_current(store_dir: Path, version: str) -> None:
+    """Atomically point ``current`` at ``version`` (also used to roll back)."""
+    if not version_path(store_dir, version).is_dir():
+        raise StoreError(f"No store version {version} in {store_dir / VERSIONS}.")
+    link_tmp = store_dir / f".tmp-link-{uuid.uuid4().hex[:8]}"
+    os.symlink(Path(VERSIONS) / version, link_tmp)
+    os.replace(link_tmp, store_dir / CURRENT)
+    _fsync_dir(store_dir)
+
+
+def versions(store_dir: Path) -> list[str]:
+    """All complete versions, oldest first."""
+    root = store_dir / VERSIONS
+    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def prune(store_dir: Path, keep: int) -> None:
+    """Delete versions beyond the ``keep`` newest (never the current one).
+
+    Readers that still have an old version open keep their file handles, so deleting it
+    does not disturb a query in flight.
+    """
+    cur = current_version(store_dir)
+    old = [v for v in versions(store_dir) if v != cur]
+    for v in old[: max(0, len(old) - max(keep - 1, 0))]:
+        shutil.rmtree(version_path(store_dir, v), ignore_errors=True)
