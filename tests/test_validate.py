@@ -155,3 +155,17 @@ def test_bad_manifest(tiny_dir):
     assert "dataset.toml" in text and "title_en" in text and "id" in text
 
 
+
+
+def test_templates_have_every_column(tmp_path):
+    import csv
+
+    from partnergraph.ingest.tables import TABLES
+    from partnergraph.ingest.templates import write_templates
+
+    write_templates(tmp_path)
+    for table in TABLES:
+        with (tmp_path / f"{table.name}.csv").open(encoding="utf-8") as fh:
+            assert next(csv.reader(fh)) == [c.name for c in table.columns]
+    wb = openpyxl.load_workbook(tmp_path / "partnergraph-pohja.xlsx")
+    assert wb.sheetnames == [t.name for t in TABLES]

@@ -252,6 +252,17 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, debug: bool) -
     waitress_serve(app, host=host, port=port, threads=threads, ident="partnergraph")
 
 
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/templates",
+              show_default=True)
+def templates(out_dir: str) -> None:
+    """Write empty CSV and XLSX import templates for every table."""
+    from partnergraph.ingest.templates import write_templates
+
+    for path in write_templates(Path(out_dir)):
+        click.echo(str(path))
+
+
 @main.command("settings")
 def settings_cmd() -> None:
     """List every setting with its default, environment variable and help."""

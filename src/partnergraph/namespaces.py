@@ -134,6 +134,9 @@ class PG(DefinedNamespace):
     dataVersion: URIRef
 
 
+#: Network measures (``partnergraph metrics``); each is described in the metrics graph.
+PGM = Namespace("https://w3id.org/partnergraph/def/measure#")
+
 ROV = Namespace("http://www.w3.org/ns/regorg#")
 CV = Namespace("http://data.europa.eu/m8g/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -149,6 +152,7 @@ YSO = Namespace("http://www.yso.fi/onto/yso/")
 #: Prefixes bound in every graph we serialise and preloaded in the SPARQL workbench.
 PREFIXES: dict[str, str] = {
     "pg": PG_IRI,
+    "pgm": str(PGM),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
@@ -118,8 +119,16 @@ def _system_graph(config: Config, built: BuiltGraph) -> None:
         g.add((run, PROV.used, minter.dataset(rec.info.id)))
 
 
-def write_store(config: Config, built: BuiltGraph, progress: Progress = _quiet) -> str:
-    """Write ``built`` as a new store version and switch readers to it atomically."""
+def write_store(
+    config: Config,
+    built: BuiltGraph,
+    progress: Progress = _quiet,
+    prepare: Callable[[ox.Store], None] | None = None,
+) -> str:
+    """Write ``built`` as a new store version and switch readers to it atomically.
+
+    ``prepare`` runs on the new version before the switch (see :func:`store.publish`).
+    """
     store_dir = config.store_dir
     with store.build_lock(store_dir):
         store.clean_stale(store_dir)
@@ -129,7 +138,8 @@ def write_store(config: Config, built: BuiltGraph, progress: Progress = _quiet) 
         try:
             progress("writing the new store version")
             built.dataset.serialize(destination=tmp, format="nquads", encoding="utf-8")
-            version = store.publish(store_dir, Path(tmp), keep_versions=config.keep_versions)
+            version = store.publish(store_dir, Path(tmp), keep_versions=config.keep_versions,
+                                    prepare=prepare)
         finally:
             Path(tmp).unlink(missing_ok=True)
     progress(f"store version {version} is now current")

@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -98,10 +98,16 @@ def clean_stale(store_dir: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def publish(store_dir: Path, nquads_file: Path, keep_versions: int = 3) -> str:
+def publish(
+    store_dir: Path,
+    nquads_file: Path,
+    keep_versions: int = 3,
+    prepare: Callable[[ox.Store], None] | None = None,
+) -> str:
     """Load ``nquads_file`` into a new version and make it current. Returns the version.
 
-    Must be called with :func:`build_lock` held.
+    ``prepare`` may add to the new version before anyone can see it (the metrics step
+    writes its named graph this way). Must be called with :func:`build_lock` held.
     """
     (store_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
     version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -109,6 +115,8 @@ def publish(store_dir: Path, nquads_file: Path, keep_versions: int = 3) -> str:
     try:
         store = ox.Store(str(tmp))
         store.bulk_load(path=str(nquads_file), format=ox.RdfFormat.N_QUADS)
+        if prepare is not None:
+            prepare(store)
         store.flush()
         store.optimize()
         del store  # closes the database before it is moved

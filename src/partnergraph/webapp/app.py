@@ -23,7 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None, config: Config | None 
         static_url_path="/static",
     )
     app.config["PG"] = cfg
-    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["pg_reader"] = GraphReader.from_config(cfg)
 
     from partnergraph.sparql.engine import QueryEngine
@@ -32,10 +32,12 @@ def create_app(test_config: dict[str, Any] | None = None, config: Config | None 
     app.extensions["pg_engine"] = engine
     atexit.register(engine.close)
 
-    from partnergraph.webapp import errors, system
+    from partnergraph.webapp import assets, errors, i18n, system
 
+    i18n.register(app)
     errors.register(app)
     app.register_blueprint(system.bp)
+    app.register_blueprint(assets.bp)
     for name in ("sparql", "pages", "explorer", "exports"):
         try:
             module = __import__(f"partnergraph.webapp.{name}", fromlist=["bp"])
