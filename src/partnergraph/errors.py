@@ -64,6 +64,10 @@ class ShapeViolationError(PartnergraphError):
         )
 
 
+class InvalidInput(PartnergraphError):
+    """A request parameter or option has a value that is not allowed; the message says which."""
+
+
 class StoreError(PartnergraphError):
     """The store is missing, corrupt or cannot be written."""
 

@@ -57,6 +57,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Nodes above which betweenness is estimated from a seeded sample of pivots.",
     ),
     Setting("betweenness_sample", 200, "Number of pivots used when betweenness is sampled."),
+    Setting(
+        "explorer_max_nodes",
+        600,
+        "Most nodes the explorer draws one by one; larger selections are shown per municipality.",
+    ),
+    Setting(
+        "explorer_physics_above",
+        300,
+        "Nodes above which the explorer starts with physics off and the precomputed layout.",
+    ),
     Setting("random_seed", 42, "Seed for every randomised algorithm (Louvain, sampling, layout)."),
 )
 

@@ -22,6 +22,7 @@ byte-identical output (UTF-8, LF line endings, every column of each table in ord
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
 import datetime as dt
 import math
@@ -37,6 +38,7 @@ from partnergraph.errors import RowProblem, SettingError, SourceDataError
 from partnergraph.ingest.tables import TABLES, TABLES_BY_NAME
 
 SCALES = ("S", "M", "L")
+DEMO_ID = "demo"
 CONFIDENCE = "synteettinen"
 YEARS_S = (2018, 2019, 2020)
 YEARS_ML = (2018, 2019, 2020, 2021, 2022)
@@ -158,7 +160,8 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 @dataclass
 class _Sources:
     """Rows of the real (non-synthetic) datasets, merged per table, plus every key any
-    other dataset under data_dir already defines (to avoid clashes)."""
+    other dataset under data_dir already defines (to avoid clashes). An existing ``demo``
+    dataset (wherever it is) is ignored: it is what a new scale-S run replaces."""
 
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     taken: dict[str, set[str]] = field(default_factory=dict)
@@ -182,6 +185,8 @@ def _read_sources(data_dir: Path, exclude: Path | None) -> _Sources:
             manifest = tomllib.loads((folder / "dataset.toml").read_text(encoding="utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
             manifest = {}
+        if manifest.get("id") == DEMO_ID:  # an earlier demo: the one being replaced
+            continue
         synthetic = manifest.get("synthetic") is True
         for t in TABLES:
             rows = _read_csv(folder / f"{t.name}.csv")
@@ -366,7 +371,7 @@ def _status_path(rng: random.Random, final: str, n: int) -> list[str]:
         return []
     if final == "hylätty":
         before = [rng.choice(("suunniteltu", "käynnissä")) for _ in range(n - 1)]
-        return sorted(before, key=_STATUS_FLOW.index) + ["hylätty"]
+        return [*sorted(before, key=_STATUS_FLOW.index), "hylätty"]
     top = _STATUS_FLOW.index(final)
     steps = sorted(rng.randint(0, top) for _ in range(n - 1))
     if steps and steps[-1] < top - 1:  # no jump from planned straight to done
@@ -556,10 +561,8 @@ def _generate_s(rng: random.Random, seed: int, out_dir: Path, data_dir: Path) ->
     for r in src.rows("luvut"):
         text = (r.get("tunnus", "") + " " + r.get("kuvaus", "")).lower()
         if r.get("tapahtuma") and "osallistuj" in text:
-            try:
+            with contextlib.suppress(ValueError):
                 reported[r["tapahtuma"]] = round(float(r.get("arvo", "").replace(",", ".")))
-            except ValueError:
-                pass
 
     source = "demo-synth"
     if src.is_taken("lahteet", source):
@@ -676,7 +679,7 @@ def _generate_s(rng: random.Random, seed: int, out_dir: Path, data_dir: Path) ->
                 pat, topic = patterns.pop()
                 name = pat.format(g=m.gen)
             if not name or name in used_names:  # municipality patterns used up: a village
-                vname, vgen = village(rng)
+                _, vgen = village(rng)
                 name = rng.choice(_VILLAGE_PATTERNS).format(g=vgen)
                 topic = "kylatoiminta"
             used_names.add(name)
@@ -693,7 +696,7 @@ def _generate_s(rng: random.Random, seed: int, out_dir: Path, data_dir: Path) ->
         for _ in range(rng.randint(1, 3)):
             code = rng.choice(area_munis[a])
             typ, pat = rng.choice(_OTHER_ORGS)
-            vname, vgen = village(rng)
+            _, vgen = village(rng)
             name = pat.format(v=vgen, s=rng.choice(_STEMS))
             if name in used_names:
                 continue
@@ -769,9 +772,8 @@ def _generate_s(rng: random.Random, seed: int, out_dir: Path, data_dir: Path) ->
         for c in host_first:
             is_host = c == ws.host
             rows.append([f"kunta-{c}", "", "viranhaltija", 1, 0 if is_host else 1])
-            if is_host or munis[c].population > 15000:
-                if rng.random() < 0.6:
-                    rows.append([f"kunta-{c}", "", "viranhaltija", 1, 3])  # merged below
+            if (is_host or munis[c].population > 15000) and rng.random() < 0.6:
+                rows.append([f"kunta-{c}", "", "viranhaltija", 1, 3])  # merged below
             if rng.random() < (0.55 if is_host else 0.35):
                 rows.append([f"kunta-{c}", "", "luottamushenkilö", rng.randint(1, 2), 4])
         if not reps_only:
@@ -901,7 +903,7 @@ def _generate_s(rng: random.Random, seed: int, out_dir: Path, data_dir: Path) ->
 
     counts = w.close()
     _write_manifest(out_dir, {
-        "id": "demo",
+        "id": DEMO_ID,
         "title_fi": "Synteettinen esimerkkiaineisto: Keski-Suomen elinvoimapajat 2018–2020",
         "title_en": "Synthetic example data: Central Finland elinvoimapajat 2018–2020",
         "synthetic": True,
@@ -1146,13 +1148,28 @@ def _generate_ml(rng: random.Random, seed: int, scale: str, out_dir: Path, data_
     syn = _Writers(syn_dir)
     org_w = syn["organisaatiot"]
     region_gen = [n + "n" for n in region_names]
+    # register numbers: a bijection n -> 900000 + (a*n + b) mod 100000 (a coprime to 10)
+    reg_a = rng.choice([x for x in range(30_011, 30_211) if x % 2 and x % 5])
+    reg_b = rng.randrange(100_000)
+    reg_span = REGNO_MAX - REGNO_MIN + 1
+    n_assoc = 0
+
+    def next_regno() -> str:
+        nonlocal n_assoc
+        n_assoc += 1
+        if n_assoc > reg_span:  # more associations than fictional numbers: leave it empty
+            return ""
+        rn = REGNO_MIN + (reg_a * (n_assoc - 1) + reg_b) % reg_span
+        return f"{rn // 1000}.{rn % 1000:03d}"
+
     support: list[str] = []  # regional association support body per region
     for r in range(_ML_N_REGIONS):
         capital = max(region_munis[r], key=lambda i: (m_pop[i], m_code[i]))
         key = f"s-tuki-{region_codes[r]}"
         support.append(key)
         org_w.row({"tunnus": key, "nimi": f"{region_gen[r]} Yhteisöjen Tuki ry",
-                   "tyyppi": "yhdistys", "kotikunta": m_code[capital], **_prov(source)})
+                   "tyyppi": "yhdistys", "kotikunta": m_code[capital],
+                   "rekisterinumero": next_regno(), **_prov(source)})
         org_w.row({"tunnus": f"s-shp-{region_codes[r]}", "nimi":
                    f"{region_gen[r]} sairaanhoitopiiri", "tyyppi": "sairaanhoitopiiri",
                    "kotikunta": m_code[capital], **_prov(source)})
@@ -1163,12 +1180,8 @@ def _generate_ml(rng: random.Random, seed: int, scale: str, out_dir: Path, data_
     o_home = array("i")
     o_weight = array("d")
     o_assoc = bytearray()
-    # register numbers: a bijection i -> 900000 + (a*i + b) mod 100000 (a coprime to 10)
-    reg_a = rng.choice([x for x in range(30_011, 30_211) if x % 2 and x % 5])
-    reg_b = rng.randrange(100_000)
     types = ("yhdistys", "seurakunta", "oppilaitos", "yritys", "muu")
     type_w = (86, 3, 4, 6, 1)
-    n_assoc = 0
     for i in range(n_orgs):
         h = home_sampler.pick(rng)
         typ = rng.choices(types, type_w)[0]
@@ -1179,11 +1192,7 @@ def _generate_ml(rng: random.Random, seed: int, scale: str, out_dir: Path, data_
             rng.choice(_STEMS) + rng.choice(_PLACE_SUFFIXES)[1])
         if typ == "yhdistys":
             name = rng.choice(_ASSOC_PATTERNS)[0].format(g=g)
-            regno = ""
-            if n_assoc < REGNO_MAX - REGNO_MIN + 1:
-                rn = REGNO_MIN + (reg_a * n_assoc + reg_b) % (REGNO_MAX - REGNO_MIN + 1)
-                regno = f"{rn // 1000}.{rn % 1000:03d}"
-            n_assoc += 1
+            regno = next_regno()
         else:
             pat = rng.choice([p for t, p in _OTHER_ORGS if t == typ])
             name = pat.format(v=g, s=rng.choice(_STEMS))

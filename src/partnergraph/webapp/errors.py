@@ -8,6 +8,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from partnergraph.errors import (
+    InvalidInput,
     NotFound,
     PartnergraphError,
     QueryError,
@@ -26,6 +27,7 @@ STATUS: list[tuple[type[PartnergraphError], int]] = [
     (QueryError, 400),
     (SourceDataError, 400),
     (SettingError, 400),
+    (InvalidInput, 400),
     (NotFound, 404),
     (StoreError, 503),
     (PartnergraphError, 500),
