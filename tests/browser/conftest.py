@@ -71,7 +71,9 @@ class PageRecorder:
 
 @pytest.fixture
 def browser_page(chromium, live_server):
-    context = chromium.new_context(locale="fi-FI", accept_downloads=True, viewport={"width": 1280, "height": 1000})
+    context = chromium.new_context(
+        locale="fi-FI", accept_downloads=True, viewport={"width": 1280, "height": 1000}
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     rec = PageRecorder(page, live_server)
