@@ -3,9 +3,15 @@
 The endpoint is read-only and offline: updates, ``LOAD``, ``SERVICE`` and ``FROM`` of a
 graph that is not in the store are refused, whatever the HTTP method. The check is
 lexical (comments, strings and IRIs are blanked first, so ``"SERVICE"`` in a string or a
-``#`` comment cannot trip it), and the engine parses the query itself afterwards, so a
-query that hides a keyword cannot run it: pyoxigraph evaluates on a read-only store with
-no ``SERVICE`` handler.
+``#`` comment cannot trip it), and gives the clear message. It is not the only layer:
+
+* updates cannot run anyway: workers open the store read-only and call ``Store.query``,
+  whose parser accepts queries only;
+* pyoxigraph *does* have an HTTP client for ``SERVICE``, and a lexical check cannot follow
+  every tokenisation (``<`` is both an operator and the start of an IRI, so
+  ``FILTER(1<2)SERVICE ?v #>`` looks like an IRI to a lexer). Workers therefore deny
+  themselves network sockets with a seccomp filter (:mod:`partnergraph.sparql.sandbox`);
+* ``FROM`` never loads anything in pyoxigraph, and graphs not in the store are refused.
 """
 
 from __future__ import annotations
@@ -23,6 +29,14 @@ _STRING = re.compile(
 )
 _COMMENT = re.compile(r"#[^\n]*")
 _WORD = re.compile(r"(?<![\w:?$])([A-Za-z]+)(?![\w:])")
+
+#: ``SERVICE`` as a keyword, also when glued to a prefixed name (``SERVICE:x`` parses as
+#: ``SERVICE :x``). A prefix named ``service:`` is refused too, which is the safe side.
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w])", re.I)
+SERVICE_REFUSED = ("SERVICE is refused: this endpoint never calls other endpoints "
+                   "(rule: no network access from queries).")
+READ_ONLY_RULE = ("the endpoint is read-only (rule: no updates through the public endpoint; "
+                  "data changes only by `partnergraph build`)")
 
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -50,6 +64,12 @@ def _blank(text: str) -> str:
     return "".join(out)
 
 
+def refuse_update(how: str) -> QueryRefused:
+    """The refusal of a SPARQL Update request (``how``: what the request sent)."""
+    return QueryRefused(f"SPARQL Update ({how}) is refused: {READ_ONLY_RULE}. "
+                        f"Send queries as 'query' instead.")
+
+
 def check_query(text: str, *, max_length: int, known_graphs: set[str]) -> CheckedQuery:
     """Refuse what the endpoint does not do; return the query form and dataset clauses."""
     if not text or not text.strip():
@@ -62,15 +82,11 @@ def check_query(text: str, *, max_length: int, known_graphs: set[str]) -> Checke
     blanked = _blank(text)
     words = [w.upper() for w in _WORD.findall(blanked)]
     wordset = set(words)
-    if "SERVICE" in wordset:
-        raise QueryRefused("SERVICE is refused: this endpoint never calls other endpoints "
-                           "(rule: no network access from queries).")
+    if "SERVICE" in wordset or _SERVICE.search(blanked):
+        raise QueryRefused(SERVICE_REFUSED)
     updates = sorted(wordset & UPDATE_WORDS)
     if updates:
-        raise QueryRefused(
-            f"{updates[0]} is refused: the endpoint is read-only (rule: no updates through "
-            f"the public endpoint; data changes only by `partnergraph build`)."
-        )
+        raise QueryRefused(f"{updates[0]} is refused: {READ_ONLY_RULE}.")
     form = next((w for w in words if w in FORMS), None)
     if form is None:
         raise QueryError("The query has no SELECT, ASK, CONSTRUCT or DESCRIBE form.")

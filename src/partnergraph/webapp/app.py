@@ -38,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None, config: Config | None 
     errors.register(app)
     app.register_blueprint(system.bp)
     app.register_blueprint(assets.bp)
-    for name in ("sparql", "pages", "explorer", "exports"):
+    for name in ("sparql", "queries", "pages", "explorer", "exports"):
         try:
             module = __import__(f"partnergraph.webapp.{name}", fromlist=["bp"])
         except ModuleNotFoundError as e:
