@@ -32,12 +32,13 @@ def create_app(test_config: dict[str, Any] | None = None, config: Config | None 
     app.extensions["pg_engine"] = engine
     atexit.register(engine.close)
 
-    from partnergraph.webapp import assets, errors, i18n, system
+    from partnergraph.webapp import assets, docs, errors, i18n, system
 
     i18n.register(app)
     errors.register(app)
     app.register_blueprint(system.bp)
     app.register_blueprint(assets.bp)
+    app.register_blueprint(docs.bp)
     for name in ("sparql", "queries", "pages", "explorer", "exports"):
         try:
             module = __import__(f"partnergraph.webapp.{name}", fromlist=["bp"])
