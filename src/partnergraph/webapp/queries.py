@@ -149,13 +149,14 @@ def _href(iri: str) -> str:
 
 
 def _cell(t: Any) -> dict:
-    """How the page shows one term."""
+    """How the page shows one term (only http(s) IRIs become links)."""
     if t is None:
         return {"text": "", "num": False}
     if t[0] == "uri":
         base = settings().base_iri
         text = t[1][len(base):] if t[1].startswith(base) else shorten(t[1])
-        return {"text": text, "href": _href(t[1]), "title": t[1], "num": False, "sort": t[1]}
+        href = _href(t[1]) if t[1].startswith(("http://", "https://")) else None
+        return {"text": text, "href": href, "title": t[1], "num": False, "sort": t[1]}
     if t[0] == "bnode":
         return {"text": f"_:{t[1]}", "num": False}
     numeric = t[2].rsplit("#", 1)[-1] in NUMERIC
