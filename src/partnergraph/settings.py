@@ -67,6 +67,12 @@ SETTINGS: tuple[Setting, ...] = (
         300,
         "Nodes above which the explorer starts with physics off and the precomputed layout.",
     ),
+    Setting(
+        "admin_token",
+        "",
+        "Token that enables web import at /-/admin (at least 16 characters); empty: no write routes.",
+    ),
+    Setting("max_upload_bytes", 20 * 1024 * 1024, "Largest file accepted by the web import, in bytes."),
     Setting("random_seed", 42, "Seed for every randomised algorithm (Louvain, sampling, layout)."),
 )
 

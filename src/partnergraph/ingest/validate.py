@@ -15,6 +15,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from partnergraph import personal
 from partnergraph.errors import RowProblem, SourceDataError
 from partnergraph.ingest import fields, readers
 from partnergraph.ingest.datasets import GRAPH_SUFFIXES, MANIFEST, DatasetInfo
@@ -122,7 +123,12 @@ def _check_columns(table: Table, raw: readers.RawTable, problems: list[RowProble
     known = [c.name for c in table.columns]
     ok = True
     for h in raw.header:
-        if h not in known:
+        if h not in known and personal.PERSONAL_COLUMN.search(h):
+            problems.append(RowProblem(raw.file, 1, h, None,
+                                       "no column of personal data (names, e-mail, phone of people are "
+                                       "never imported; see docs/security.md): remove this column"))
+            ok = False
+        elif h not in known:
             problems.append(RowProblem(raw.file, 1, h or "(empty)", None,
                                        "only these columns: " + ", ".join(known)))
             ok = False

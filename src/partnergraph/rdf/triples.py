@@ -16,6 +16,7 @@ from decimal import Decimal
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, XSD
 
+from partnergraph import personal
 from partnergraph.ingest.fields import DateOrYear, format_register_number
 from partnergraph.ingest.validate import DatasetRecords, Record, builtin_org_key
 from partnergraph.iri import Minter
@@ -53,10 +54,12 @@ def _number(d: Decimal) -> Literal:
 class GraphBuilder:
     """Adds one dataset's records to an rdflib graph."""
 
-    def __init__(self, minter: Minter, dataset: DatasetRecords, graph: Graph) -> None:
+    def __init__(self, minter: Minter, dataset: DatasetRecords, graph: Graph,
+                 private: Graph | None = None) -> None:
         self.m = minter
         self.ds = dataset
         self.g = graph
+        self.private = private if private is not None else Graph()  # personal data only
         self.synthetic = dataset.info.synthetic
 
     # -- helpers
@@ -112,8 +115,11 @@ class GraphBuilder:
             for rec in self.ds[table]:
                 handler(rec)
         for _, extra in self.ds.graphs:
-            for triple in extra:
+            public, private = personal.split(extra)
+            for triple in public:
                 g.add(triple)
+            for triple in private:
+                self.private.add(triple)
 
     # -- one method per table
     def t_lahteet(self, r: Record) -> None:
@@ -329,15 +335,21 @@ class GraphBuilder:
         g.add((n, FOAF.page, URIRef(r.url)))
         self.add(n, PG.implementer, r.implementer and self.org_ref(r.implementer))
         self.add(n, PG.funder, r.funder and self.org_ref(r.funder))
-        self.add(n, DCTERMS.creator, r.author and Literal(r.author))
+        if r.author:  # a person's name: private graph only (see partnergraph.personal)
+            self.private.add((n, DCTERMS.creator, Literal(r.author)))
         self.add(n, DCTERMS.created, r.created and _date(r.created))
         self.add(n, DCTERMS.modified, r.modified and _date(r.modified))
         self.add(n, PG.project, r.project and self.m.project(r.project))
 
 
 def dataset_graph(minter: Minter, dataset: DatasetRecords) -> Graph:
-    """The triples of one dataset, as a fresh graph with the project prefixes bound."""
-    g = Graph()
+    """The public triples of one dataset, as a fresh graph with the project prefixes bound."""
+    return dataset_graphs(minter, dataset)[0]
+
+
+def dataset_graphs(minter: Minter, dataset: DatasetRecords) -> tuple[Graph, Graph]:
+    """``(public, private)`` triples of one dataset; the private ones are personal data."""
+    g, private = Graph(), Graph()
     bind_prefixes(g)
-    GraphBuilder(minter, dataset, g).build()
-    return g
+    GraphBuilder(minter, dataset, g, private).build()
+    return g, private

@@ -25,6 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None, config: Config | None 
     app.config["PG"] = cfg
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["pg_reader"] = GraphReader.from_config(cfg)
+    from partnergraph.webapp import admin
+
+    admin.register(app)  # write routes exist only when admin_token is set
 
     from partnergraph.sparql.engine import QueryEngine
 
