@@ -169,6 +169,8 @@ class EntityService:
         labels = self.labels(linked | {iri})
         by_pred: dict[str, list[Value]] = {}
         for r in rows:
+            if r["p"].startswith(str(PGM)):
+                continue  # measures have their own section
             o = r["o"]
             if r["isiri"]:
                 v = Value(o, labels.get(o) or shorten(o), True, self.local_link(o))
