@@ -263,6 +263,126 @@ def templates(out_dir: str) -> None:
         click.echo(str(path))
 
 
+_METRIC_COLUMNS = {
+    "organisation": ["label", "municipality", "degree", "strength", "municipalities", "areas",
+                     "participationMunicipality", "betweenness", "brokerage", "eigenvector", "pagerank",
+                     "constraint", "community", "role"],
+    "municipality": ["label", "degree", "strength", "betweenness", "partnerOrganisations",
+                     "outsideOrganisations", "plans", "participants", "degreeChange", "strengthChange"],
+}
+
+
+def _metric_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+@main.command()
+@click.option("--level", type=click.Choice(["organisation", "municipality", "network"]),
+              default="organisation", show_default=True, help="Nodes to list (network: one row per year).")
+@click.option("--year", type=int, default=None, help="Measures of one year's network (default: all years).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--top", type=int, default=None,
+              help="Rows to show, best first (default: 20 for a table, all for csv and json).")
+@click.option("--sort", "sort_by", default=None, metavar="MEASURE",
+              help="Measure to rank by (default: brokerage; strength for municipalities).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.pass_context
+def metrics(ctx: click.Context, level: str, year: int | None, fmt: str, top: int | None,
+            sort_by: str | None, quiet: bool) -> None:
+    """Network measures of the current store: organisations, municipalities or the network.
+
+    Computed from the current store's datasets with the current settings (the same values that
+    `build` wrote into the metrics graph when the settings are unchanged). See docs/metrics.md.
+    """
+    import csv
+
+    from partnergraph.network.analysis import Parameters, analyse, rows
+    from partnergraph.network.bridge import data_graphs, read_network_data
+    from partnergraph.network.catalogue import measures_of
+    from partnergraph.rdf.reader import GraphReader
+
+    names = [m.name for m in measures_of(level)]
+    if sort_by is not None and sort_by not in names:
+        raise click.BadParameter(f"{sort_by!r} is not a measure of level {level}; "
+                                 f"choose from {', '.join(names)}.", param_hint="--sort")
+    cfg = _config(ctx)
+    show = _progress(quiet)
+    reader = GraphReader.from_config(cfg)
+    show(f"reading store version {reader.version}")
+    data = read_network_data(reader.store, data_graphs(reader.public_graphs, reader.minter))
+    if year is not None and year not in data.years:
+        years = ", ".join(map(str, data.years)) or "none"
+        raise click.BadParameter(f"no data for {year}; years in the data: {years}.", param_hint="--year")
+    analysis = analyse(data, Parameters.from_config(cfg), show)
+    pivots = {k: v for k, v in analysis.sampling.items() if v is not None}
+    sampled = ", ".join(f"{k}: {v} pivots" for k, v in pivots.items())
+    show("betweenness and brokerage: " + (f"sampled ({sampled})" if pivots else "exact"))
+    limit = top if top is not None else (20 if fmt == "table" else None)
+    table = rows(analysis, level, year, sort=sort_by, top=limit)
+    if fmt == "json":
+        click.echo(json.dumps({"level": level, "year": year, "store_version": reader.version,
+                               "parameters": analysis.parameters, "rows": table},
+                              indent=2, ensure_ascii=False, default=str))
+        return
+    if fmt == "csv":
+        fields = list(dict.fromkeys(k for r in table for k in r))
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for r in table:
+            writer.writerow({k: "" if r.get(k) is None else r.get(k) for k in fields})
+        return
+    columns = _METRIC_COLUMNS.get(level) or list(dict.fromkeys(k for r in table for k in r))
+    if sort_by and sort_by not in columns:
+        columns = [*columns, sort_by]
+    if year is None:
+        columns = [c for c in columns if c not in ("degreeChange", "strengthChange")]
+    cells = [[_metric_text(r.get(c))[:40] for c in columns] for r in table]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    left = {"label", "municipality", "role"}
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) if c in left else v.rjust(w)
+                             for c, v, w in zip(columns, row, widths, strict=True)).rstrip())
+
+
+@main.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(
+    ["turtle", "jsonld", "trig", "nquads", "graphml", "gexf", "nodelink", "cytoscape", "csv", "innokyla"]))
+@click.option("--area", help="Only one workshop area, e.g. B.")
+@click.option("--municipality", help="Only one municipality, by its code, e.g. 435.")
+@click.option("--years", help="Only these years, e.g. 2019,2020.")
+@click.option("--mode", type=click.Choice(["organisations", "two-mode", "municipalities"]),
+              default="organisations", show_default=True, help="Which network (network formats).")
+@click.option("--name", help="Innokylä: the operating model's name (Toimintamallin nimi).")
+@click.option("--author", help="Innokylä: Tekijä (an organisation; no personal data).")
+@click.option("--url", "live_url", help="Innokylä: link to the live partnergraph view.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-' for standard output); default: a name from the selection.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, area: str | None, municipality: str | None, years: str | None,
+           mode: str, name: str | None, author: str | None, live_url: str | None, out: str | None) -> None:
+    """Export the graph or a selection: RDF (turtle, jsonld, trig, nquads), networks (graphml,
+    gexf, nodelink, cytoscape, csv = zip of nodes and edges) or the Innokylä bundle (zip)."""
+    from partnergraph.export import export_file
+    from partnergraph.export.selection import Selection
+    from partnergraph.rdf.reader import GraphReader
+
+    sel = Selection.from_args({"area": area or "", "municipality": municipality or "", "years": years or ""})
+    result = export_file(GraphReader.from_config(_config(ctx)), fmt, sel, mode=mode, name=name,
+                         author=author, live_url=live_url)
+    if out == "-":
+        sys.stdout.buffer.write(result.data)
+        return
+    target = Path(out or result.filename)
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.write_bytes(result.data)
+    tmp.replace(target)  # never leave a half-written export behind
+    click.echo(f"Wrote {target} ({len(result.data)} bytes).", err=True)
+
+
 @main.command("settings")
 def settings_cmd() -> None:
     """List every setting with its default, environment variable and help."""

@@ -8,6 +8,7 @@ path segments; :func:`Minter.segment` is the guard for anything else.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -130,6 +131,20 @@ class Minter:
 
     def metrics_run(self, key: str) -> URIRef:
         return self.mint("metrics", key)
+
+    def measurement(self, run: str, node: str, measure: str, year: int | None = None) -> URIRef:
+        """One value of ``measure`` for ``node`` (an IRI) in ``year`` (None: all years) of ``run``.
+
+        >>> str(Minter("https://example.org/id/").measurement("run-1", "https://example.org/id/org/a",
+        ...                                                  "degree", 2019))
+        'https://example.org/id/metrics/run-1--degree-2019--ed3796cd1a540cba'
+        """
+        digest = hashlib.sha256(f"{node}\n{measure}\n{year or ''}".encode()).hexdigest()[:16]
+        return self.mint("metrics", f"{run}--{measure}-{year or 'all'}--{digest}")
+
+    def network(self, key: str) -> URIRef:
+        """A network as a whole (e.g. ``organisations``), as the node of network-level measures."""
+        return self.mint("metrics", f"network-{key}")
 
     def local_path(self, iri: str) -> str | None:
         """The path of ``iri`` below the base (``org/kyt-ry``), or None if not ours."""

@@ -154,10 +154,30 @@ class BuildResult:
     warnings: list[shacl.ShapeResult]
 
 
+def _metrics_step(config: Config, built: BuiltGraph, progress: Progress,
+                  counts: dict[str, int]) -> Callable[[ox.Store], None]:
+    """The ``prepare`` hook that computes the network metrics on the new version before it is
+    published, so a rebuild always recomputes them (``partnergraph.network.writeback``)."""
+    from partnergraph.network.analysis import Parameters
+    from partnergraph.network.bridge import data_graphs
+    from partnergraph.network.writeback import write_metrics
+
+    minter = Minter(config.base_iri)
+    graphs = data_graphs((str(iri) for iri in built.graphs.values()), minter)
+
+    def prepare(st: ox.Store) -> None:
+        progress("computing network metrics")
+        counts[METRICS_GRAPH] = write_metrics(st, minter, Parameters.from_config(config), graphs,
+                                              built.data_version, progress)
+
+    return prepare
+
+
 def build(config: Config, data_dir: Path | None = None, progress: Progress = _quiet) -> BuildResult:
-    """The whole import: read, validate, build, check shapes, write atomically."""
+    """The whole import: read, validate, build, check shapes, compute metrics, write atomically."""
     progress("reading and validating source files")
     records = read_sources(config, data_dir)
     built = build_graph(config, records, progress)
-    version = write_store(config, built, progress)
-    return BuildResult(version, built.data_version, built.triple_counts(), built.warnings)
+    metrics: dict[str, int] = {}
+    version = write_store(config, built, progress, prepare=_metrics_step(config, built, progress, metrics))
+    return BuildResult(version, built.data_version, {**built.triple_counts(), **metrics}, built.warnings)
