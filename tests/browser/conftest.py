@@ -4,6 +4,7 @@ errors so a test can assert that nothing left the machine."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -32,21 +33,35 @@ def chromium():
         b.close()
 
 
-@pytest.fixture(scope="session")
-def live_server(built_store):
-    """The shipped data, served for real on 127.0.0.1:<free port>."""
+@contextlib.contextmanager
+def serving(config):
+    """Serve ``config``'s store for real (waitress) on 127.0.0.1:<free port>; yields the base URL."""
     from waitress.server import create_server
 
     from partnergraph.webapp import create_app
 
-    app = create_app(config=built_store)
+    app = create_app(config=config)
     srv = create_server(app, host="127.0.0.1", port=0, threads=8)
-    url = f"http://127.0.0.1:{srv.effective_port}"
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    yield url
-    srv.close()
-    app.extensions["pg_engine"].close()
+    try:
+        yield f"http://127.0.0.1:{srv.effective_port}"
+    finally:
+        srv.close()
+        app.extensions["pg_engine"].close()
+
+
+@pytest.fixture(scope="session")
+def live_server(built_store):
+    """The shipped data, served for real."""
+    with serving(built_store) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """``serve(config)``: a context manager serving another configuration (e.g. other limits)."""
+    return serving
 
 
 class PageRecorder:
@@ -67,6 +82,12 @@ class PageRecorder:
     def check(self) -> None:
         assert self.outside() == [], f"requests left the machine: {self.outside()}"
         assert self.errors == [], f"console errors: {self.errors}"
+
+
+@pytest.fixture(scope="session")
+def page_recorder():
+    """The :class:`PageRecorder` class, for tests that open pages of their own."""
+    return PageRecorder
 
 
 @pytest.fixture

@@ -7,85 +7,32 @@ the page makes and every console message.
 
 from __future__ import annotations
 
-import shutil
-import threading
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from partnergraph import resources
-
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 MAX_ROWS = 50
 
-if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
-if not (resources.web_dir() / "node_modules" / "@zazuko" / "yasgui" / "build" / "yasgui.min.js").is_file():
-    pytest.skip("YASGUI is not installed: run `npm ci` in web/ (make setup does it)", allow_module_level=True)
+
+@pytest.fixture(scope="module")
+def server(built_store, serve):
+    with serve(built_store.with_overrides({"max_rows": MAX_ROWS})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def server(built_store):
-    from waitress.server import create_server
-
-    from partnergraph.webapp import create_app
-
-    app = create_app(config=built_store.with_overrides({"max_rows": MAX_ROWS}))
-    srv = create_server(app, host="127.0.0.1", port=0, threads=8)
-    url = f"http://127.0.0.1:{srv.effective_port}"
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield url
-    srv.close()
-    app.extensions["pg_engine"].close()
-
-
-@pytest.fixture(scope="module")
-def browser(request):
-    """The session's shared Chromium when tests/browser/conftest.py offers one (Playwright's sync
-    API allows one instance per thread), else our own for this module."""
-    try:
-        shared = request.getfixturevalue("chromium")
-    except pytest.FixtureLookupError:
-        shared = None
-    if shared is not None:
-        yield shared
-        return
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Recorder:
-    def __init__(self, page, origin: str) -> None:
-        self.origin = origin
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def check(self) -> None:
-        outside = [u for u in self.requests if not (u.startswith(self.origin + "/") or u.startswith("data:"))]
-        assert outside == [], f"requests left the server: {outside}"
-        assert self.errors == [], f"console errors: {self.errors}"
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser, server, page_recorder):
     context = browser.new_context(locale="fi-FI")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    rec = Recorder(page, server)
+    rec = page_recorder(page, server)
     yield page, rec
     context.close()
 
@@ -148,7 +95,7 @@ def test_autocompletion_works_offline(page, server):
     rec.check()
 
 
-def test_share_link_round_trip(page, server):
+def test_share_link_round_trip(page, server, page_recorder):
     """The link the workbench offers reloads the same query, ';' and '+' included, and runs it."""
     pg, rec = page
     query = ("SELECT ?m ?name WHERE { ?m a pg:Municipality ; skos:prefLabel ?name "
@@ -165,7 +112,7 @@ def test_share_link_round_trip(page, server):
     fresh = pg.context.browser.new_context()
     try:
         other = fresh.new_page()
-        other_rec = Recorder(other, server)
+        other_rec = page_recorder(other, server)
         other.goto(server + href)
         other.wait_for_selector(".yasr .dataTable tbody tr")
         assert other.locator(".yasr .dataTable tbody tr").count() == 3
