@@ -36,11 +36,11 @@ run: setup
 	$(BIN)/partnergraph serve --host 127.0.0.1 --port 5000
 
 test: setup browser
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 clean:
 	rm -rf $(VENV) var web/node_modules

@@ -21,7 +21,7 @@ bp = Blueprint("assets", __name__)
 
 
 @bp.get("/vendor/<name>")
-def vendor(name: str):  # noqa: ANN201
+def vendor(name: str):
     rel = VENDOR.get(name)
     if rel is None:
         abort(404)
