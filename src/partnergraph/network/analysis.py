@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -337,7 +337,3 @@ def rows(analysis: Analysis, level: str, year: int | None = None, sort: str | No
     result.sort(key=order)
     return result[:top] if top else result
 
-
-def node_measures(values: dict[str, dict[str, Any]]) -> dict[Hashable, dict[str, Any]]:
-    """Values without the missing ones (NaN, None), for writing."""
-    return {n: {k: v for k, v in row.items() if _finite(v) is not None} for n, row in values.items()}
