@@ -9,6 +9,7 @@ from these classes in exactly one place each (:mod:`partnergraph.webapp.errors` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class PartnergraphError(Exception):
@@ -33,13 +34,21 @@ class RowProblem:
     value: str | None
     expected: str
 
+    #: Most characters of a value shown in a message.
+    SHOWN_CHARS: ClassVar[int] = 80
+
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
             where += f":{self.row}"
         if self.column:
             where += f":{self.column}"
-        got = "" if self.value is None else f" (got {self.value!r})"
+        if self.value is None:
+            got = ""
+        elif len(self.value) > self.SHOWN_CHARS:  # a very long cell: its start and its length
+            got = f" (got {self.value[: self.SHOWN_CHARS]!r}…, {len(self.value)} characters)"
+        else:
+            got = f" (got {self.value!r})"
         return f"{where}: {self.expected}{got}"
 
 

@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_concurrent_queries", 4, "Most SPARQL queries evaluated at the same time."),
     Setting("max_query_length", 100_000, "Longest SPARQL query text accepted, in characters."),
     Setting(
+        "query_memory_limit",
+        1024,
+        "Most memory (MiB) one SPARQL query worker may allocate; a query that needs more is stopped "
+        "and refused (0: no limit).",
+    ),
+    Setting(
         "sampled_betweenness_above",
         2000,
         "Nodes above which betweenness is estimated from a seeded sample of pivots.",

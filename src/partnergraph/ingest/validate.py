@@ -184,30 +184,7 @@ def read_dataset(info: DatasetInfo, problems: list[RowProblem],
 
 
 def _parse_graph(path: Path, shown: str) -> Graph:
-    g = Graph()
-    try:
-        data = path.read_bytes()
-        if len(data) > readers.MAX_FILE_BYTES:
-            raise readers.ReadError(RowProblem(shown, None, None, None, "a smaller file"))
-        g.parse(data=data.decode("utf-8-sig"), format=GRAPH_SUFFIXES[path.suffix.lower()],
-                publicID="urn:partnergraph:import:")
-    except UnicodeDecodeError:
-        raise readers.ReadError(RowProblem(shown, None, None, None, "UTF-8 text")) from None
-    except readers.ReadError:
-        raise
-    except Exception as e:  # rdflib raises many parser-specific types
-        line = getattr(e, "lines", None) or getattr(e, "line", None)
-        raise readers.ReadError(RowProblem(
-            shown, line if isinstance(line, int) else None, None, None,
-            f"valid {GRAPH_SUFFIXES[path.suffix.lower()]} ({type(e).__name__}: "
-            f"{str(e).splitlines()[0][:300] if str(e) else ''})",
-        )) from None
-    for s, p, o in g:
-        for term in (s, p, o):
-            if isinstance(term, type(s)) and str(term).startswith(("file:", "urn:partnergraph:import")):
-                raise readers.ReadError(RowProblem(
-                    shown, None, None, str(term), "absolute IRIs only (no relative or file: IRIs)"))
-    return g
+    return readers.read_graph(path, GRAPH_SUFFIXES[path.suffix.lower()], shown)
 
 
 def validate_datasets(infos: Iterable[DatasetInfo], root: Path | None = None) -> list[DatasetRecords]:

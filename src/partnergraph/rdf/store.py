@@ -58,11 +58,17 @@ def build_lock(store_dir: Path) -> Iterator[None]:
 
 
 def current_version(store_dir: Path) -> str | None:
-    """Name of the version ``current`` points to, or None if there is none yet."""
+    """Name of the version ``current`` points to, or None if there is none yet.
+
+    A ``current`` that exists but is not a link (a damaged store) is a :class:`StoreError`.
+    """
     link = store_dir / CURRENT
     try:
         return Path(os.readlink(link)).name
-    except (FileNotFoundError, OSError):
+    except OSError:
+        if link.exists() and not link.is_symlink():
+            raise StoreError(f"{link} is not a link to a store version, so the store is damaged. "
+                             f"Run `partnergraph build` to make a new version.") from None
         return None
 
 
@@ -83,10 +89,14 @@ def open_read_only(store_dir: Path, version: str | None = None) -> tuple[ox.Stor
         raise StoreError(f"The store version {version} is missing from {path.parent}; "
                          f"run `partnergraph build` to make a new one.")
     try:
-        return ox.Store.read_only(str(path)), version
-    except OSError as e:
-        raise StoreError(f"The store at {path} cannot be opened ({e}); it may be corrupt. "
+        st = ox.Store.read_only(str(path))
+        next(iter(st.named_graphs()), None)  # a first read: fails now if the data is damaged
+    except (OSError, RuntimeError, ValueError) as e:
+        # RocksDB reports damage as RuntimeError ("Corruption: ..."), missing files as OSError
+        reason = " ".join(str(e).split())[:300]
+        raise StoreError(f"The store at {path} cannot be opened ({reason}); it may be corrupt. "
                          f"Run `partnergraph build` to make a new version.") from None
+    return st, version
 
 
 def clean_stale(store_dir: Path) -> None:

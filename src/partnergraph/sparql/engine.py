@@ -19,6 +19,12 @@ ready in about 50 ms instead of about 200 ms with ``spawn``, and nothing is fork
 the multi-threaded server process); :meth:`QueryEngine.warm` starts them ahead of the
 first query, and a worker killed by the time limit is replaced in the background.
 Each worker denies itself network sockets (:mod:`partnergraph.sparql.sandbox`).
+
+Hostile queries. A worker evaluates on a thread whose stack grows with ``max_query_length``
+(:func:`worker_stack_bytes`), so no query text the guard lets through can nest deeply enough
+to overflow it (Oxigraph's parser and evaluator recurse); and it may allocate at most
+``query_memory_limit`` MiB. A worker that dies anyway is replaced, and the query is refused
+with a message naming the limit, never answered with a traceback.
 """
 
 from __future__ import annotations
@@ -138,15 +144,47 @@ def evaluate(st: Any, job: Mapping[str, Any]) -> QueryResult:
     return out
 
 
-def _worker_main(conn: Any, store_dir: str) -> None:
-    """Worker loop: open the requested version read-only, evaluate, send the result.
+#: Stack per character of query text for the worker's evaluation thread. Measured on
+#: Oxigraph 0.5 with an 8 MiB stack, the deepest-recursing constructs per character are
+#: ``!!!…true`` and ``((((…))))`` (about 0.9 KiB each); 3 KiB leaves a wide margin.
+STACK_PER_QUERY_CHAR = 3 * 1024
+MIN_STACK = 64 * 1024 * 1024
+MEMORY_REFUSED = ("The query needed more memory than the setting query_memory_limit ({limit} MiB) "
+                  "allows and was stopped. Narrow it with LIMIT, fewer variables or more specific "
+                  "patterns.")
+WORKER_DIED = ("The query stopped its worker process before it answered: it needed more memory than "
+               "the setting query_memory_limit ({limit} MiB) allows, or nests too deeply. Narrow or "
+               "simplify the query.")
+
+
+def worker_stack_bytes(max_query_length: int) -> int:
+    """Stack of a worker's evaluation thread: enough for any query up to the length limit."""
+    return max(MIN_STACK, max_query_length * STACK_PER_QUERY_CHAR)
+
+
+def _worker_main(conn: Any, store_dir: str, memory_mib: int = 0, stack_bytes: int = 0) -> None:
+    """Worker process: sandbox itself, cap its memory, then serve jobs on a big-stack thread.
 
     A job is a dict (see :meth:`QueryEngine.run`) or ``{"open": version}`` (warm-up: open
     the store and report whether the network sandbox is on); ``None`` ends the loop.
     """
-    from partnergraph.sparql.sandbox import deny_network
+    from partnergraph.sparql.sandbox import deny_network, limit_memory
 
     sandboxed = deny_network()
+    if memory_mib > 0:
+        limit_memory((memory_mib << 20) + stack_bytes)  # the reserved stack counts as data
+    if stack_bytes <= 0:
+        _serve_jobs(conn, store_dir, sandboxed, memory_mib)
+        return
+    threading.stack_size(stack_bytes)
+    t = threading.Thread(target=_serve_jobs, args=(conn, store_dir, sandboxed, memory_mib),
+                         name="partnergraph-query")
+    t.start()
+    t.join()
+
+
+def _serve_jobs(conn: Any, store_dir: str, sandboxed: bool, memory_mib: int) -> None:
+    """Worker loop: open the requested version read-only, evaluate, send the result."""
     st = None
     version = None
     while True:
@@ -168,6 +206,8 @@ def _worker_main(conn: Any, store_dir: str) -> None:
             conn.send(("ok", result))
         except SyntaxError as e:
             conn.send(("syntax", str(e)))
+        except MemoryError:
+            conn.send(("refused", MEMORY_REFUSED.format(limit=memory_mib)))
         except PartnergraphError as e:
             conn.send(("store", e.message))
         except OSError as e:
@@ -210,10 +250,10 @@ def _context() -> Any:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_dir: Path) -> None:
+    def __init__(self, ctx: Any, store_dir: Path, memory_mib: int = 0, stack_bytes: int = 0) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, str(store_dir)), daemon=True,
-                                name="partnergraph-query-worker")
+        self.proc = ctx.Process(target=_worker_main, args=(child, str(store_dir), memory_mib, stack_bytes),
+                                daemon=True, name="partnergraph-query-worker")
         self.proc.start()
         child.close()
 
@@ -252,12 +292,14 @@ class QueryEngine:
         self._reader: Any = None
         self._closed = False
         self.killed = 0  # workers killed by the time limit (shown on /-/health)
+        self.crashed = 0  # workers that died on a query (memory limit or deep nesting)
         self.queries = 0  # queries answered by a worker
         self.sandboxed: bool | None = None  # network sandbox of the workers (None: not known yet)
 
     # -- worker management
     def _start_worker(self) -> _Worker:
-        w = _Worker(self._ctx, self.store_dir)
+        w = _Worker(self._ctx, self.store_dir, max(0, int(self.config.query_memory_limit)),
+                    worker_stack_bytes(self.config.max_query_length))
         with self._lock:
             self._all.add(w)
         return w
@@ -413,6 +455,12 @@ class QueryEngine:
             worker = self._take()
             try:
                 worker.conn.send(job)
+            except OSError:  # it died while idle (killed from outside): a fresh one takes the job
+                self._discard(worker)
+                worker.kill()
+                worker = self._start_worker()
+                worker.conn.send(job)
+            try:
                 if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                     self._discard(worker)
                     worker.kill()
@@ -425,10 +473,14 @@ class QueryEngine:
                     )
                 status, payload = worker.conn.recv()
             except (EOFError, OSError):
+                # The worker died on this query: Oxigraph stops the process when an allocation
+                # fails (query_memory_limit) or, beyond what its stack allows, on deep nesting.
                 self._discard(worker)
                 worker.kill()
-                raise StoreError("The query worker stopped unexpectedly; the query was not "
-                                 "answered. Try again.") from None
+                with self._lock:
+                    self.crashed += 1
+                self._replace()
+                raise QueryRefused(WORKER_DIED.format(limit=self.config.query_memory_limit)) from None
             self._idle.put(worker)
             with self._lock:
                 self.queries += 1

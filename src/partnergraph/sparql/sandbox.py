@@ -102,3 +102,16 @@ def network_is_denied() -> bool:
     except PermissionError:
         return True
     return False
+
+
+def limit_memory(max_bytes: int) -> bool:
+    """Cap the memory this process may allocate (``RLIMIT_DATA``: heap and private mappings,
+    thread stacks included). An allocation past the cap fails, and Oxigraph then stops the
+    process, so one query can never take the machine's memory. True if the cap is on."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, (max_bytes, max_bytes))
+    except (ImportError, ValueError, OSError):
+        return False
+    return True
