@@ -1,12 +1,12 @@
 # The two entry points of the README. Each sets up what it needs on a fresh machine.
 #   make run   – install, build the graph from data/ and serve it on http://127.0.0.1:5000
-#   make test  – install everything the tests need (Python, chromium, npm assets) and run them
+#   make test  – install everything the tests need (Python, chromium, Virtuoso, npm assets) and run them
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup setup-test browser web-assets lint clean
+.PHONY: run test setup setup-test browser services web-assets lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,20 @@ browser:
 	  || { echo "Could not install Debian's chromium (needs root and the Debian mirror)"; exit 1; }; \
 	fi
 
+# Services the tests start themselves: Virtuoso for the remote-store test (tests/test_remote_store.py).
+services:
+	@if ! command -v virtuoso-t >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null) \
+	  || { echo "Could not install Debian's virtuoso-opensource (needs root and the Debian mirror)"; exit 1; }; \
+	fi
+
 run: setup
 	$(BIN)/partnergraph build
 	$(BIN)/partnergraph serve --host 127.0.0.1 --port 5000
 
-test: setup browser
+test: setup browser services
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)

@@ -80,7 +80,25 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_upload_bytes", 20 * 1024 * 1024, "Largest file accepted by the web import, in bytes."),
     Setting("random_seed", 42, "Seed for every randomised algorithm (Louvain, sampling, layout)."),
+    Setting(
+        "store_backend",
+        "oxigraph",
+        "Where the graph lives: 'oxigraph' (the embedded store under store_path) or 'sparql' (a SPARQL "
+        "1.1 endpoint named by the sparql_* settings; see docs/scaling.md).",
+    ),
+    Setting("sparql_query_url", "", "SPARQL 1.1 Protocol query URL of the remote store (backend sparql)."),
+    Setting(
+        "sparql_store_url",
+        "",
+        "Graph Store Protocol URL the build loads graphs with (e.g. Virtuoso's /sparql-graph-crud-auth).",
+    ),
+    Setting("sparql_update_url", "", "SPARQL 1.1 Update URL for the version pointer (empty: the query URL)."),
+    Setting("sparql_user", "", "User name for the remote store's write endpoints (Digest or Basic)."),
+    Setting("sparql_password", "", "Password of sparql_user (set it in the environment); never shown."),
 )
+
+#: Settings whose values are never shown (``/-/settings``, messages, logs).
+SECRET_SETTINGS = frozenset({"sparql_password"})
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -138,8 +138,10 @@ def write_store(
         try:
             progress("writing the new store version")
             built.dataset.serialize(destination=tmp, format="nquads", encoding="utf-8")
-            version = store.publish(store_dir, Path(tmp), keep_versions=config.keep_versions,
-                                    prepare=prepare)
+            from partnergraph.rdf.remote import publisher  # store_backend: embedded or remote
+
+            version = publisher(config)(store_dir, Path(tmp), keep_versions=config.keep_versions,
+                                        prepare=prepare)
         finally:
             Path(tmp).unlink(missing_ok=True)
     progress(f"store version {version} is now current")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -16,15 +17,24 @@ from partnergraph.iri import Minter
 from partnergraph.rdf import store
 from partnergraph.settings import Config
 
+if TYPE_CHECKING:
+    from partnergraph.rdf.remote import Backend
+
 PRIVATE_PREFIX = "private"
 
 
 class GraphReader:
-    """A read-only view of ``current``; cheap to call, safe to share between threads."""
+    """A read-only view of ``current``; cheap to call, safe to share between threads.
 
-    def __init__(self, store_dir: Path, base_iri: str) -> None:
+    With ``remote`` (setting ``store_backend = sparql``) the store is a
+    :class:`~partnergraph.rdf.remote.RemoteStore` on a SPARQL endpoint and ``current`` is the
+    endpoint's version pointer (:mod:`partnergraph.rdf.remote`).
+    """
+
+    def __init__(self, store_dir: Path, base_iri: str, remote: Backend | None = None) -> None:
         self.store_dir = Path(store_dir)
         self.minter = Minter(base_iri)
+        self.remote = remote
         self._lock = threading.Lock()
         self._store: ox.Store | None = None
         self._version: str | None = None
@@ -32,13 +42,16 @@ class GraphReader:
 
     @classmethod
     def from_config(cls, config: Config) -> GraphReader:
-        return cls(config.store_dir, config.base_iri)
+        from partnergraph.rdf.remote import backend_for
+
+        return cls(config.store_dir, config.base_iri, backend_for(config))
 
     def _refresh(self) -> tuple[ox.Store, str]:
-        cur = store.current_version(self.store_dir)
+        remote = self.remote
+        cur = remote.current_version() if remote else store.current_version(self.store_dir)
         with self._lock:
             if self._store is None or cur != self._version:
-                st, ver = store.open_read_only(self.store_dir, cur)
+                st, ver = remote.open_read_only(cur) if remote else store.open_read_only(self.store_dir, cur)
                 self._graphs = tuple(sorted(g.value for g in st.named_graphs()
                                             if isinstance(g, ox.NamedNode)))
                 self._store, self._version = st, ver

@@ -339,6 +339,8 @@ class QueryEngine:
 
         Runs in a background thread unless ``wait``; never exceeds the concurrency cap.
         """
+        if self.remote:
+            return None  # a remote store needs no workers (see _run_remote)
         cap = self.config.max_concurrent_queries
         count = cap if count is None else min(count, cap)
 
@@ -390,7 +392,7 @@ class QueryEngine:
 
         with self._lock:
             if self._reader is None:
-                self._reader = GraphReader(self.store_dir, self.config.base_iri)
+                self._reader = GraphReader.from_config(self.config)
             return self._reader
 
     def known_graphs(self) -> tuple[str, set[str]]:
@@ -445,6 +447,8 @@ class QueryEngine:
             "default_graphs": dflt, "named_graphs": named,
             "substitutions": dict(substitutions or {}), "max_rows": limit,
         }
+        if self.remote:
+            return self._run_remote(job, timeout)
         if not self._slots.acquire(timeout=timeout):
             raise ServiceBusy(
                 f"All {self.config.max_concurrent_queries} query slots stayed busy for {timeout:g} s "
@@ -495,6 +499,39 @@ class QueryEngine:
         if status == "store":
             raise StoreError(payload)
         raise QueryError(f"The query could not be evaluated: {payload}")
+
+    @property
+    def remote(self) -> bool:
+        """True when the store is a SPARQL endpoint (setting ``store_backend = sparql``)."""
+        return self._graph_reader().remote is not None
+
+    def _run_remote(self, job: dict[str, Any], timeout: float) -> QueryResult:
+        """Evaluate ``job`` on the remote store from this thread, within the same slots and limit.
+
+        No worker process: the query runs on the remote engine, and this side only waits for
+        its answer, which an HTTP deadline bounds (the engine has its own limit too, e.g.
+        Virtuoso's MaxQueryExecutionTime). Workers could not do it anyway: their sandbox
+        forbids sockets, and a socket to the endpoint is all a remote query needs.
+        """
+        if not self._slots.acquire(timeout=timeout):
+            raise ServiceBusy(
+                f"All {self.config.max_concurrent_queries} query slots stayed busy for {timeout:g} s "
+                f"(setting max_concurrent_queries); try again in a moment."
+            )
+        try:
+            deadline = time.monotonic() + timeout
+            reader = self._graph_reader()
+            st, version = reader.remote.open_read_only(job["version"])
+            try:
+                result = evaluate(st.with_limits(deadline=deadline, max_rows=job["max_rows"]), job)
+            except SyntaxError as e:
+                raise QueryError(syntax_message(job["query"], str(e))) from None
+            result.version = version
+            with self._lock:
+                self.queries += 1
+            return result
+        finally:
+            self._slots.release()
 
     def _replace(self) -> None:
         """Start a worker in the background to take the place of a killed one."""

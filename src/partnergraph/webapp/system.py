@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 
 from partnergraph import __version__
 from partnergraph.errors import StoreError
-from partnergraph.settings import SETTINGS
+from partnergraph.settings import SECRET_SETTINGS, SETTINGS
 from partnergraph.webapp.app import engine, reader, settings
 
 bp = Blueprint("system", __name__, url_prefix="/-")
@@ -28,8 +28,8 @@ def health():
 @bp.get("/settings.json")
 def settings_page():
     cfg = settings()
-    return jsonify([{"name": s.name, "value": cfg.values[s.name], "default": s.default,
-                     "help": s.help} for s in SETTINGS])
+    return jsonify([{"name": s.name, "value": "(set)" if s.name in SECRET_SETTINGS and cfg.values[s.name]
+                     else cfg.values[s.name], "default": s.default, "help": s.help} for s in SETTINGS])
 
 
 @bp.get("/graphs")
