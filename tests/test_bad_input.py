@@ -347,8 +347,9 @@ def test_latin1_cell_is_named_by_row_and_column(tmp_path):
 
 
 # -- graph files -----------------------------------------------------------------------------------
-def test_remote_jsonld_context_is_never_fetched(tmp_path):
-    """Regression: rdflib fetched a remote @context over the network during the build."""
+@pytest.fixture
+def context_server():
+    """A local web server that counts requests for a JSON-LD context: (port, hits)."""
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -364,15 +365,30 @@ def test_remote_jsonld_context_is_never_fetched(tmp_path):
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        data = copy_tiny(tmp_path / "data")
-        text = (CORPUS / "extra--remote-context.jsonld").read_text(encoding="utf-8")
-        (data / "tour" / "extra.jsonld").write_text(
-            text.replace("127.0.0.1:9", f"127.0.0.1:{server.server_address[1]}"), encoding="utf-8")
-        problems = problems_of(data)
-    finally:
-        server.shutdown()
+    yield server.server_address[1], hits
+    server.shutdown()
+
+
+def _remote_context_file(path: Path, port: int) -> Path:
+    text = (CORPUS / "extra--remote-context.jsonld").read_text(encoding="utf-8")
+    path.write_text(text.replace("127.0.0.1:9", f"127.0.0.1:{port}"), encoding="utf-8")
+    return path
+
+
+def test_remote_jsonld_context_is_never_fetched(tmp_path, context_server):
+    """Regression: rdflib fetched a remote @context over the network during the build."""
+    port, hits = context_server
+    data = copy_tiny(tmp_path / "data")
+    _remote_context_file(data / "tour" / "extra.jsonld", port)
+    problems = problems_of(data)
     assert any("remote @context is never fetched" in p for p in problems)
+    assert hits == []
+
+
+def test_validate_command_never_fetches_a_remote_context(tmp_path, context_server, runner):
+    port, hits = context_server
+    res = runner.invoke(main, ["validate", str(_remote_context_file(tmp_path / "x.jsonld", port))])
+    assert res.exit_code == 3 and "remote @context is never fetched" in res.output, res.output
     assert hits == []
 
 
@@ -547,3 +563,34 @@ def test_exports_neutralise_formulas_from_every_text_field(tmp_path):
                 assert cell.data_type != "f", (name, text)  # XLSX: never a formula cell ...
                 assert not risky or (cell.data_type == "s" and cell.quotePrefix), (name, text)  # ... text
     assert hostile >= 5  # the formula labels really reached the exports
+
+
+# -- the web import reads through the same readers ---------------------------------------------------
+ADMIN_TOKEN = "reliability-test-token-0123456789"
+
+
+@pytest.mark.parametrize(("corpus_file", "upload_as", "expected"), [
+    ("book--damaged-sheet-xml.xlsx", "kirja.xlsx", "an undamaged Excel .xlsx workbook"),
+    ("book--forged-dimension.xlsx", "kirja.xlsx", ":1048576:nimi: a value (required)"),
+    ("extra--remote-context.jsonld", "graafi.jsonld", "remote @context is never fetched"),
+    ("organisaatiot--latin1.csv", "organisaatiot.csv", "organisaatiot.csv:3:nimi: UTF-8 text"),
+    ("organisaatiot--unclosed-quote.csv", "organisaatiot.csv", "organisaatiot.csv:3: well-formed CSV"),
+])
+def test_web_import_of_a_bad_file_is_a_clear_400(served, corpus_file, upload_as, expected):
+    app = create_app(config=served.with_overrides({"admin_token": ADMIN_TOKEN}))
+    try:
+        before = state(served)
+        with deadline(60):
+            res = app.test_client().post(
+                "/-/admin/import",
+                headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Accept": "application/json"},
+                data={"dataset": "tuonti",
+                      "files": [(io.BytesIO((CORPUS / corpus_file).read_bytes()), upload_as)]},
+                content_type="multipart/form-data")
+        assert res.status_code == 400, res.get_data(as_text=True)[:500]
+        assert res.json["ok"] is False
+        assert any(expected in line for line in res.json["details"]), res.json["details"]
+        assert state(served) == before
+        assert not (Path(served.data_dir) / "tuonti").exists()
+    finally:
+        app.extensions["pg_engine"].close()

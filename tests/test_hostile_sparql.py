@@ -10,7 +10,9 @@ changes (same current version, quads and files).
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -220,6 +222,19 @@ def test_engine_replaces_a_worker_killed_by_the_memory_limit(engine):
         time.sleep(0.05)
     assert engine.workers == before
     assert engine.run("ASK { ?s ?p ?o }").boolean is True
+
+
+def test_workers_killed_from_outside_while_idle_are_replaced(engine):
+    """A worker may die between queries (the OOM killer, an operator): the next query still runs."""
+    engine.warm(wait=True)
+    idle = list(engine._all)
+    assert idle
+    for w in idle:
+        os.kill(w.proc.pid, signal.SIGKILL)
+    for w in idle:
+        w.proc.join(5)
+    for _ in range(len(idle) + 1):
+        assert engine.run("ASK { ?s ?p ?o }").boolean is True
 
 
 # -- length limits -------------------------------------------------------------------------------

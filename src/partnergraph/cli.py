@@ -139,8 +139,17 @@ def validate(ctx: click.Context, path: str | None, lang: str, warnings: bool) ->
 
     cfg = _config(ctx)
     if path and Path(path).is_file():
+        from partnergraph.ingest import readers
+        from partnergraph.ingest.datasets import GRAPH_SUFFIXES
+
+        suffix = Path(path).suffix.lower()
         try:
-            data = Graph().parse(path)
+            if suffix in GRAPH_SUFFIXES:  # strict and offline (never fetches a JSON-LD @context)
+                data = readers.read_graph(Path(path), GRAPH_SUFFIXES[suffix], path)
+            else:
+                data = Graph().parse(path)
+        except readers.ReadError as e:
+            raise SourceDataError([e.problem]) from None
         except Exception as e:  # rdflib parser errors have many types
             raise SourceDataError([RowProblem(path, None, None, None,
                                               f"valid RDF ({type(e).__name__}: {e})")]) from None
