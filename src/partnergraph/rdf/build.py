@@ -25,7 +25,8 @@ from partnergraph.ingest.validate import DatasetRecords, validate_datasets
 from partnergraph.iri import Minter
 from partnergraph.namespaces import PG, bind_prefixes
 from partnergraph.rdf import shacl, store
-from partnergraph.rdf.triples import dataset_graph
+from partnergraph.rdf.reader import PRIVATE_PREFIX
+from partnergraph.rdf.triples import dataset_graphs
 from partnergraph.settings import Config
 
 Progress = Callable[[str], None]
@@ -82,13 +83,19 @@ def build_graph(config: Config, records: list[DatasetRecords], progress: Progres
     union = Graph()
     for rec in records:
         progress(f"building graph {rec.info.id}")
-        g = dataset_graph(minter, rec)
+        g, private = dataset_graphs(minter, rec)
         iri = minter.graph(rec.info.id)
         graphs[rec.info.id] = iri
         target = ds.graph(iri)
         for t in g:
             target.add(t)
             union.add(t)
+        if len(private):
+            key = f"{PRIVATE_PREFIX}-{rec.info.id}"
+            graphs[key] = minter.graph(key)
+            hidden = ds.graph(graphs[key])
+            for t in private:
+                hidden.add(t)
     warnings: list[shacl.ShapeResult] = []
     if validate:
         progress(f"validating {len(union)} triples against the SHACL shapes")
