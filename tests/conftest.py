@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pg_testing import DATA, TEST_BASE, TINY, make_config
 
-from partnergraph.settings import Config, load_config
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-TINY = Path(__file__).parent / "data" / "tiny"
-TEST_BASE = "https://example.org/id/"
-
-
-def make_config(tmp_path: Path, data_dir: Path, **overrides) -> Config:
-    values = {"store_path": str(tmp_path / "store"), "data_dir": str(data_dir), **overrides}
-    return load_config(values, environ={})
+from partnergraph.settings import Config
 
 
 @pytest.fixture

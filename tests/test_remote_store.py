@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import DATA, TEST_BASE, TINY, make_config
+from pg_testing import DATA, TEST_BASE, TINY, make_config
 
 from partnergraph.errors import QueryRefused, ShapeViolationError, SourceDataError, StoreError
 from partnergraph.rdf import remote
