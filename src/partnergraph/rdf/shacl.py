@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
 
 from partnergraph import resources
@@ -85,6 +85,15 @@ def _messages(results: Graph, node) -> tuple[str, str]:
     return fi or other, en or other
 
 
+def _path_text(results: Graph, path) -> str | None:
+    """A result path as text: the predicate IRI, or ``^IRI`` for an inverse path (not a blank
+    node label), the same as :mod:`partnergraph.rdf.shacl_sparql` reports it."""
+    if path is None:
+        return None
+    inverse = results.value(path, SH.inversePath) if isinstance(path, BNode) else None
+    return f"^{inverse}" if inverse is not None else str(path)
+
+
 def validate_graph(data: Graph) -> ShapeReport:
     """Validate ``data`` (the union of the dataset graphs) against the shapes."""
     conforms, results, _ = shacl_validate(
@@ -104,7 +113,7 @@ def validate_graph(data: Graph) -> ShapeReport:
         out.append(ShapeResult(
             severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
             focus=str(results.value(node, SH.focusNode)),
-            path=str(path) if path is not None else None,
+            path=_path_text(results, path),
             value=str(value) if value is not None else None,
             message_fi=fi, message_en=en,
             shape=str(results.value(node, SH.sourceShape)),

@@ -137,6 +137,9 @@ def publish(
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise StoreError(f"Could not write the store at {store_dir}: {e}") from None
+    except BaseException:  # e.g. ShapeViolationError from ``prepare``: leave nothing behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     prune(store_dir, keep_versions)
     return version
 

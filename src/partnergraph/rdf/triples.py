@@ -6,6 +6,11 @@ a municipality is two nodes (the area ``pg:Municipality`` and the public body
 count node (``pg:Participation``, a ``qb:Observation``); every entity row carries its
 sources (``dct:source``) and confidence (``pg:confidence``). Output is deterministic:
 the same records give the same triples.
+
+This is the one definition of the mapping. :class:`GraphBuilder` writes into any
+:class:`~partnergraph.rdf.sinks.TripleSink`: an rdflib Graph (:func:`dataset_graphs`, used by
+tests and ``validate --engine pyshacl``) or an N-Quads writer (:func:`write_dataset`, used
+by the build, which never holds an rdflib graph of the data).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from partnergraph.ingest.fields import DateOrYear, format_register_number
 from partnergraph.ingest.validate import DatasetRecords, Record, builtin_org_key
 from partnergraph.iri import Minter
 from partnergraph.namespaces import ADMS, CV, PG, ROV, SDO, WGS, bind_prefixes
+from partnergraph.rdf.sinks import TripleSink
 
 CODELIST = "http://uri.suomi.fi/codelist/jhs/{scheme}_1_{year}0101/code/{code}"
 #: Years of the tour; each municipality links to the code-list version of each year.
@@ -52,14 +58,14 @@ def _number(d: Decimal) -> Literal:
 
 
 class GraphBuilder:
-    """Adds one dataset's records to an rdflib graph."""
+    """Adds one dataset's records to a triple sink (an rdflib graph or an N-Quads writer)."""
 
-    def __init__(self, minter: Minter, dataset: DatasetRecords, graph: Graph,
-                 private: Graph | None = None) -> None:
+    def __init__(self, minter: Minter, dataset: DatasetRecords, graph: TripleSink,
+                 private: TripleSink | None = None) -> None:
         self.m = minter
         self.ds = dataset
         self.g = graph
-        self.private = private if private is not None else Graph()  # personal data only
+        self.private: TripleSink = private if private is not None else Graph()  # personal data only
         self.synthetic = dataset.info.synthetic
 
     # -- helpers
@@ -353,3 +359,8 @@ def dataset_graphs(minter: Minter, dataset: DatasetRecords) -> tuple[Graph, Grap
     bind_prefixes(g)
     GraphBuilder(minter, dataset, g, private).build()
     return g, private
+
+
+def write_dataset(minter: Minter, dataset: DatasetRecords, public: TripleSink, private: TripleSink) -> None:
+    """Write one dataset's public and private (personal data) triples into two sinks."""
+    GraphBuilder(minter, dataset, public, private).build()
