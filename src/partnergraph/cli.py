@@ -23,6 +23,7 @@ from pathlib import Path
 import click
 
 from partnergraph.errors import (
+    InvalidInput,
     NotFound,
     PartnergraphError,
     QueryError,
@@ -38,6 +39,7 @@ from partnergraph.settings import SETTINGS, Config, load_config
 EXIT_CODES: list[tuple[type[PartnergraphError], int]] = [
     (ShapeViolationError, 1),
     (SettingError, 2),
+    (InvalidInput, 2),
     (SourceDataError, 3),
     (StoreError, 4),
     (QueryRefused, 6),
