@@ -72,9 +72,10 @@ class ShapeReport:
         return "\n".join(lines)
 
 
-def _messages(results: Graph, node) -> tuple[str, str]:
+def messages_fi_en(graph: Graph, node, predicate=SH.resultMessage) -> tuple[str, str]:
+    """The Finnish and English messages of ``node`` (either falls back to an untagged one)."""
     fi = en = other = ""
-    for msg in results.objects(node, SH.resultMessage):
+    for msg in graph.objects(node, predicate):
         lang = msg.language if isinstance(msg, Literal) else None
         if lang == "fi":
             fi = str(msg)
@@ -107,7 +108,7 @@ def validate_graph(data: Graph) -> ShapeReport:
     out: list[ShapeResult] = []
     for node in results.subjects(RDF.type, SH.ValidationResult):
         sev = results.value(node, SH.resultSeverity)
-        fi, en = _messages(results, node)
+        fi, en = messages_fi_en(results, node)
         path = results.value(node, SH.resultPath)
         value = results.value(node, SH.value)
         out.append(ShapeResult(

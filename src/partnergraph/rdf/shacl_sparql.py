@@ -44,7 +44,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from partnergraph.rdf import shacl
-from partnergraph.rdf.shacl import ShapeReport, ShapeResult
+from partnergraph.rdf.shacl import ShapeReport, ShapeResult, messages_fi_en
 from partnergraph.rdf.sinks import literal_text
 
 
@@ -202,16 +202,7 @@ def _check_params(g: Graph, node, allowed: set, role: str) -> None:
 
 
 def _messages(g: Graph, node) -> tuple[str, str]:
-    fi = en = other = ""
-    for msg in g.objects(node, SH.message):
-        lang = msg.language if isinstance(msg, Literal) else None
-        if lang == "fi":
-            fi = str(msg)
-        elif lang == "en":
-            en = str(msg)
-        else:
-            other = str(msg)
-    return fi or other, en or other
+    return messages_fi_en(g, node, SH.message)
 
 
 def _member(g: Graph, node) -> MemberShape:
