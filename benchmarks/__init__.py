@@ -1,0 +1,1 @@
+"""partnergraph benchmarks (see README.md); run with ``python -m benchmarks.run``."""
