@@ -238,3 +238,15 @@ def test_written_measurements():
     assert all(not q.object.value.endswith("#role") for q in measures)
     params = next(q.object.value for q in quads if q.predicate.value.endswith("rdf-schema#comment"))
     assert json.loads(params)["betweenness_pivots"]["organisation all years"] == "exact"
+
+
+def test_periods_in_worker_processes_give_the_same_values_and_parameters():
+    data = random_data()
+    one = analyse(data, Parameters(sampled_betweenness_above=10, betweenness_sample=5))
+    messages: list[str] = []
+    two = analyse(data, Parameters(sampled_betweenness_above=10, betweenness_sample=5), messages.append,
+                  processes=2, parallel_above=0)
+    assert two.values == one.values
+    assert two.parameters == one.parameters and list(two.sampling) == list(one.sampling)
+    assert any("in 2 processes" in m for m in messages)
+    assert any(m.startswith("organisation 2019:") for m in messages)  # the workers' progress, passed on

@@ -156,12 +156,12 @@ def test_pagerank_by_hand_and_against_networkx():
     #   x_leaf = 0.0375 + 0.85·x_c/3        (c splits its rank over three leaves)
     # → x_leaf = 0.0375 + (0.85/3)(0.0375 + 2.55 x_leaf) = 0.048125 + 0.7225 x_leaf
     # → x_leaf = 0.048125/0.2775 ≈ 0.173423, x_c = 1 − 3 x_leaf ≈ 0.479730
-    pr = measures.pagerank(nx.star_graph(["c", "a", "b", "d"]), weight=None, tol=1e-12)
+    pr = measures.pagerank(nx.star_graph(["c", "a", "b", "d"]), weight=None)
     assert pr["a"] == pytest.approx(0.048125 / 0.2775, abs=1e-9)
     assert pr["c"] == pytest.approx(1 - 3 * 0.048125 / 0.2775, abs=1e-9)
     G = _random_weighted(5)
     G.add_node("isolate")
-    ours = measures.pagerank(G, weight="weight", tol=1e-12)
+    ours = measures.pagerank(G, weight="weight")
     reference = getattr(nx.algorithms.link_analysis.pagerank_alg, "_pagerank_python", None)
     if reference is not None:  # networkx's own pure-Python version (nx.pagerank needs SciPy)
         assert ours == pytest.approx(reference(G, weight="weight", tol=1e-12), abs=1e-9)
@@ -200,3 +200,74 @@ def test_louvain_communities_are_seeded_and_numbered_by_size():
     c = measures.communities(G, seed=42)
     assert {n: c[n] for n in "abcdefg"} == {**dict.fromkeys("abcd", 1), **dict.fromkeys("efg", 2)}
     assert measures.communities(G, seed=42) == c
+
+
+def _brandes_reference(G: nx.Graph, group: dict, sources: list) -> tuple[dict, dict]:
+    """Plain Brandes (2001/2008) written out: the ordered sums of dependencies from ``sources``
+    over all targets, and over targets of a known group other than the source's."""
+    every, cross = dict.fromkeys(G, 0.0), dict.fromkeys(G, 0.0)
+    for s in sources:
+        dist, sigma, preds, order = {s: 0}, {s: 1.0}, {s: []}, []
+        queue = [(0, s)]
+        done: set = set()
+        while queue:
+            d, v = min(queue)
+            queue.remove((d, v))
+            if v in done:
+                continue
+            done.add(v)
+            order.append(v)
+            for w in G[v]:
+                nd = d + round(G[v][w]["distance"] / 1e-6)
+                if w in done:
+                    continue
+                if w not in dist or nd < dist[w]:
+                    dist[w], sigma[w], preds[w] = nd, sigma[v], [v]
+                    queue.append((nd, w))
+                elif nd == dist[w]:
+                    sigma[w] += sigma[v]
+                    preds[w].append(v)
+        d_all, d_cross = dict.fromkeys(order, 0.0), dict.fromkeys(order, 0.0)
+        for w in reversed(order):
+            target = 1.0 if None not in (group.get(s), group.get(w)) and group[s] != group[w] else 0.0
+            for v in preds[w]:
+                d_all[v] += sigma[v] / sigma[w] * (1.0 + d_all[w])
+                d_cross[v] += sigma[v] / sigma[w] * (target + d_cross[w])
+            if w != s:
+                every[w] += d_all[w]
+                cross[w] += d_cross[w]
+    return every, cross
+
+
+@pytest.mark.parametrize(("seed", "k", "known"), [(11, None, 0.8), (12, None, 0.3), (13, 9, 0.8),
+                                                  (14, 17, 0.8), (15, 17, 0.3)])
+def test_path_centralities_match_plain_brandes_with_groups_and_unknown_groups(seed, k, known):
+    # known = share of nodes with a group: 0.8 takes the path via the few unknown nodes, 0.3 the
+    # direct sum over known sources
+    G = _random_weighted(seed, n=40, m=90)
+    rng = random.Random(seed)
+    group = {v: rng.choice("xyzw") if rng.random() < known else None for v in G}
+    btw, brk = measures.path_centralities(G, group, k=k, seed=seed)
+    nodes = list(G)
+    sources = nodes if k is None else random.Random(seed).sample(nodes, k)
+    every, cross = _brandes_reference(G, group, sources)
+    n = len(nodes)
+    known = [v for v in G if group[v] is not None]
+    for v in G:
+        scale = 1.0 if k is None else (n - 1) / (k - 1 if v in sources else k)
+        assert btw[v] == pytest.approx(every[v] * scale / ((n - 1) * (n - 2)), abs=1e-12)
+        pairs = sum(1 for a in known for b in known if a < b and group[a] != group[b] and v not in (a, b))
+        assert brk[v] == pytest.approx(cross[v] * scale / 2 / pairs, abs=1e-12)
+
+
+def test_eigenvector_matches_networkx_on_a_connected_graph_and_is_zero_off_the_main_component():
+    G = _random_weighted(21, n=30, m=80)
+    G = G.subgraph(max(nx.connected_components(G), key=len)).copy()
+    ours = measures.eigenvector(G)
+    assert ours == pytest.approx(nx.eigenvector_centrality(G, weight="weight", tol=1e-12, max_iter=10_000),
+                                 abs=1e-9)
+    assert math.fsum(v * v for v in ours.values()) == pytest.approx(1.0)
+    G.add_edge("p", "q", weight=1.0)  # a separate pair: its eigenvalue 1 is below the main one
+    ours = measures.eigenvector(G)
+    assert ours["p"] == pytest.approx(0.0, abs=1e-12) and ours["q"] == pytest.approx(0.0, abs=1e-12)
+    assert measures.eigenvector(nx.empty_graph(3)) == {0: 0.0, 1: 0.0, 2: 0.0}

@@ -335,7 +335,7 @@ def metrics(ctx: click.Context, level: str, year: int | None, fmt: str, top: int
     if year is not None and year not in data.years:
         years = ", ".join(map(str, data.years)) or "none"
         raise click.BadParameter(f"no data for {year}; years in the data: {years}.", param_hint="--year")
-    analysis = analyse(data, Parameters.from_config(cfg), show)
+    analysis = analyse(data, Parameters.from_config(cfg), show, cfg.metrics_processes)
     pivots = {k: v for k, v in analysis.sampling.items() if v is not None}
     sampled = ", ".join(f"{k}: {v} pivots" for k, v in pivots.items())
     show("betweenness and brokerage: " + (f"sampled ({sampled})" if pivots else "exact"))

@@ -64,6 +64,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("betweenness_sample", 200, "Number of pivots used when betweenness is sampled."),
     Setting(
+        "metrics_processes",
+        2,
+        "Worker processes that compute the metrics of the periods (all years, each year) side by "
+        "side, for data of more than 5 000 organisations; the values do not depend on it.",
+    ),
+    Setting(
         "explorer_max_nodes",
         600,
         "Most nodes the explorer draws one by one; larger selections are shown per municipality.",

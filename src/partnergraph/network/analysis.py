@@ -13,9 +13,11 @@ result; every randomised algorithm gets the ``random_seed`` setting.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -35,7 +37,9 @@ Values = dict[str, dict[Period, dict[str, dict[str, Any]]]]
 PAGERANK_ALPHA = 0.85
 LOUVAIN_RESOLUTION = 1.0
 DISTANCE_RESOLUTION = 1e-6
-EIGENVECTOR_MAX_ITER = 1000
+#: Organisations above which the periods run in worker processes: below it, starting them
+#: (about a second each) costs more than it saves.
+PARALLEL_ABOVE = 5000
 
 _STATUS_MEASURE = {"statusPlanned": "plansPlanned", "statusInProgress": "plansInProgress",
                    "statusDone": "plansDone", "statusDropped": "plansDropped"}
@@ -71,8 +75,10 @@ class Parameters:
             "distance": "1/weight, rounded to distance_resolution",
             "distance_resolution": DISTANCE_RESOLUTION,
             "pagerank_alpha": PAGERANK_ALPHA,
-            "eigenvector": "networkx eigenvector_centrality, weight='weight', "
-                           f"max_iter={EIGENVECTOR_MAX_ITER}",
+            "eigenvector": "principal eigenvector of the weight matrix (igraph, ARPACK), unit "
+                           "Euclidean length",
+            "betweenness_brokerage": "Brandes on integer distances (igraph), networkx's pivot "
+                                     "sampling and estimator above sampled_betweenness_above nodes",
             "louvain_resolution": LOUVAIN_RESOLUTION,
             "constraint_effective_size": "Burt, on weight (the values of networkx constraint and "
                                          "effective_size)",
@@ -140,14 +146,9 @@ class _Runner:
         btw, brk = measures.path_centralities(H, home, weight="distance", k=k, seed=seed,
                                               resolution=DISTANCE_RESOLUTION)
         self.progress(f"{name}: eigenvector, PageRank, constraint and effective size")
-        try:
-            eig = nx.eigenvector_centrality(H, weight="weight", max_iter=EIGENVECTOR_MAX_ITER) if n else {}
-        except nx.PowerIterationFailedConvergence:
-            self.progress(f"{name}: eigenvector centrality did not converge; left out")
-            eig = {}
+        eig = measures.eigenvector(H, weight="weight")
         pr = measures.pagerank(H, weight="weight", alpha=PAGERANK_ALPHA)
-        con = measures.constraint(H, weight="weight")
-        eff = measures.effective_size(H, weight="weight")
+        con, eff = measures.structural_holes(H, weight="weight")
         om = bridge.organisation_municipality(data, period)
         oa = bridge.organisation_area(data, period)
         out: dict[str, dict[str, Any]] = {}
@@ -218,27 +219,61 @@ class _Runner:
                 out[m][_ROLE_MEASURE.get(a.role, "participantsOther")] += a.count
         return out
 
-    # -- whole run -----------------------------------------------------------------------
-    def run(self) -> Values:
-        data = self.data
-        periods: list[Period] = [None, *data.years]
+    # -- one period, and the whole run ----------------------------------------------------
+    def period(self, period: Period) -> _PeriodResult:
+        """Every measure of one period (independent of the other periods)."""
+        t0 = time.perf_counter()
+        before = set(self.sampling)
+        orgs, G, summary = self.organisations(period)
+        ties = workshop = None
+        if period is not None:
+            ties = temporal.ties(G)
+            W = projections.collaboration_projection(
+                bridge.organisation_collaboration(self.data, period, workshop_derived=True))
+            workshop = temporal.ties(W)
+        del G
+        muns = self.municipalities(period)
+        sampling = {k: v for k, v in self.sampling.items() if k not in before}
+        return _PeriodResult(period, orgs, summary, ties, workshop, muns, sampling,
+                             time.perf_counter() - t0)
+
+    def run(self, processes: int = 1) -> Values:
+        periods: list[Period] = [None, *self.data.years]
+        if processes > 1 and len(periods) > 1:
+            results = self._in_processes(periods, processes)
+        else:
+            results = [self.period(p) for p in periods]
         values: Values = {ORGANISATION: {}, MUNICIPALITY: {}, NETWORK: {}}
         ties_by_year: dict[int, frozenset] = {}
         workshop_ties: dict[int, frozenset] = {}
-        for period in periods:
-            t0 = time.perf_counter()
-            orgs, G, summary = self.organisations(period)
-            values[ORGANISATION][period] = orgs
-            values[NETWORK][period] = {"network": summary}
-            if period is not None:
-                ties_by_year[period] = temporal.ties(G)
-                W = projections.collaboration_projection(
-                    bridge.organisation_collaboration(data, period, workshop_derived=True))
-                workshop_ties[period] = temporal.ties(W)
-            values[MUNICIPALITY][period] = self.municipalities(period)
-            self.timings[f"{period or 'all years'}"] = time.perf_counter() - t0
+        self.sampling = {}
+        for r in sorted(results, key=lambda r: (r.period is not None, r.period or 0)):
+            values[ORGANISATION][r.period] = r.organisations
+            values[NETWORK][r.period] = {"network": r.summary}
+            values[MUNICIPALITY][r.period] = r.municipalities
+            if r.period is not None:
+                ties_by_year[r.period], workshop_ties[r.period] = r.ties, r.workshop_ties
+            self.sampling.update(r.sampling)
+            self.timings[f"{r.period or 'all years'}"] = r.seconds
         self._change(values, ties_by_year, workshop_ties)
         return values
+
+    def _in_processes(self, periods: list[Period], processes: int) -> list[_PeriodResult]:
+        """The periods in worker processes (``spawn``: no state shared with a server or an
+        engine), the all-years network, the largest, first. Their progress messages are
+        passed on as each period finishes."""
+        ctx = multiprocessing.get_context("spawn")
+        results = []
+        with ProcessPoolExecutor(max_workers=min(processes, len(periods)), mp_context=ctx,
+                                 initializer=_start_worker, initargs=(self.data, self.p)) as pool:
+            futures = [pool.submit(_worker_period, p) for p in periods]
+            self.progress(f"computing {len(periods)} periods in {min(processes, len(periods))} processes")
+            for future in as_completed(futures):
+                result, messages = future.result()
+                for message in messages:
+                    self.progress(message)
+                results.append(result)
+        return results
 
     def _change(self, values: Values, ties_by_year: dict[int, frozenset],
                 workshop_ties: dict[int, frozenset]) -> None:
@@ -263,7 +298,35 @@ class _Runner:
                 row["strengthChange"] = row["strength"] - before["strength"]
 
 
-def analyse(data: NetworkData, params: Parameters, progress: Progress = _quiet) -> Analysis:
+@dataclass
+class _PeriodResult:
+    period: Period
+    organisations: dict[str, dict[str, Any]]
+    summary: dict[str, Any]
+    ties: frozenset | None
+    workshop_ties: frozenset | None
+    municipalities: dict[str, dict[str, Any]]
+    sampling: dict[str, int | None]
+    seconds: float
+
+
+_worker: _Runner | None = None
+
+
+def _start_worker(data: NetworkData, params: Parameters) -> None:
+    global _worker
+    _worker = _Runner(data, params, _quiet)
+
+
+def _worker_period(period: Period) -> tuple[_PeriodResult, list[str]]:
+    assert _worker is not None, "the worker was not started"
+    messages: list[str] = []
+    _worker.progress = messages.append
+    return _worker.period(period), messages
+
+
+def analyse(data: NetworkData, params: Parameters, progress: Progress = _quiet,
+            processes: int = 1, parallel_above: int = PARALLEL_ABOVE) -> Analysis:
     """Compute every measure of every level for all years and for each year of ``data``.
 
     Parameters
@@ -275,6 +338,9 @@ def analyse(data: NetworkData, params: Parameters, progress: Progress = _quiet) 
         ``betweenness_sample``).
     progress : callable, optional
         Called with a short message before each long step.
+    processes : int, optional
+        Worker processes for the periods (setting ``metrics_processes``), used when the data
+        has more than ``parallel_above`` organisations; the values do not depend on it.
 
     Returns
     -------
@@ -283,17 +349,18 @@ def analyse(data: NetworkData, params: Parameters, progress: Progress = _quiet) 
     """
     runner = _Runner(data, params, progress)
     start = time.perf_counter()
-    values = runner.run()
+    values = runner.run(processes if len(data.organisations) > parallel_above else 1)
     runner.timings["total"] = time.perf_counter() - start
     parameters = params.as_dict()
     parameters["betweenness_pivots"] = {k: ("exact" if v is None else v) for k, v in runner.sampling.items()}
     return Analysis(data, parameters, values, runner.sampling, runner.timings)
 
 
-def analyse_store(store, graphs: list[str], params: Parameters, progress: Progress = _quiet) -> Analysis:
+def analyse_store(store, graphs: list[str], params: Parameters, progress: Progress = _quiet,
+                  processes: int = 1) -> Analysis:
     """Read ``graphs`` of ``store`` through the bridge and analyse them."""
     progress("reading organisations, workshops and plans")
-    return analyse(bridge.read_network_data(store, graphs), params, progress)
+    return analyse(bridge.read_network_data(store, graphs), params, progress, processes)
 
 
 # -- tables for people ---------------------------------------------------------------------

@@ -190,7 +190,7 @@ def _metrics_step(config: Config, graph_iris: Iterable[str], version: str, progr
     def prepare(st: ox.Store) -> None:
         progress("computing network metrics")
         counts[METRICS_GRAPH] = write_metrics(st, minter, Parameters.from_config(config), graphs,
-                                              version, progress)
+                                              version, progress, config.metrics_processes)
 
     return prepare
 
