@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import combinations
 
 import networkx as nx
@@ -57,8 +58,9 @@ def collaboration_projection(b: TwoMode) -> nx.Graph:
     .. [1] M. E. J. Newman, "Scientific collaboration networks. II. Shortest paths, weighted
        networks, and centrality", Phys. Rev. E 64, 016132 (2001).
     """
-    contributions: dict[tuple[str, str], list[float]] = defaultdict(list)
-    shared: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # pair -> [contributions, shared events, shared plans]; one dict lookup per pair and
+    # bottom node (millions at scale L)
+    shared: dict[tuple[str, str], list] = {}
     tops = set(b.top)
     for c in b.bottom:
         members = sorted(n for n in b.graph[c] if n in tops)
@@ -66,16 +68,26 @@ def collaboration_projection(b: TwoMode) -> nx.Graph:
             continue
         w = 1.0 / (len(members) - 1)
         kind = b.graph.nodes[c].get("kind", "other")
+        events, plans = int(kind == "event"), int(kind == "plan")
         for pair in combinations(members, 2):
-            contributions[pair].append(w)
-            shared[pair][kind] += 1
+            entry = shared.get(pair)
+            if entry is None:
+                shared[pair] = [[w], events, plans]
+            else:
+                entry[0].append(w)
+                entry[1] += events
+                entry[2] += plans
     g = nx.Graph(**b.graph.graph)
     for n in b.top:
         g.add_node(n, **{k: v for k, v in b.graph.nodes[n].items() if k != "bipartite"})
-    for u, v in sorted(contributions):
-        w = math.fsum(contributions[(u, v)])
-        g.add_edge(u, v, weight=w, distance=1.0 / w,
-                   events=shared[(u, v)]["event"], plans=shared[(u, v)]["plan"])
+
+    def edges() -> Iterator[tuple[str, str, dict]]:
+        for pair in sorted(shared):
+            ws, events, plans = shared[pair]
+            w = ws[0] if len(ws) == 1 else math.fsum(ws)
+            yield pair[0], pair[1], {"weight": w, "distance": 1.0 / w, "events": events, "plans": plans}
+
+    g.add_edges_from(edges())
     return g
 
 
