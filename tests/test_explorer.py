@@ -83,3 +83,19 @@ def test_tooltips_are_plain_text_and_links_are_local(client):
         assert isinstance(n["title"], str)
         assert n["link"] is None or n["link"].startswith("/id/")
     assert "physics" in view["options"] and "groups" in view["options"]
+
+
+def test_a_view_with_more_ties_than_the_budget_shows_the_strongest_and_says_so(built_store, client):
+    full = client.get("/explorer.json?area=B").json
+    assert full["total_edges"] == len(full["edges"]) > 20
+    app = create_app(config=built_store.with_overrides({"explorer_max_nodes": 150, "explorer_max_edges": 20}))
+    try:
+        capped = app.test_client().get("/explorer.json?area=B").json
+    finally:
+        app.extensions["pg_engine"].close()
+    assert len(capped["edges"]) == 20 and capped["total_edges"] == full["total_edges"]
+    assert len(capped["nodes"]) == len(full["nodes"])  # every node stays; sizes count all ties
+    assert [n["size"] for n in capped["nodes"]] == [n["size"] for n in full["nodes"]]
+    weights = sorted((e["value"] for e in full["edges"]), reverse=True)
+    assert sorted((e["value"] for e in capped["edges"]), reverse=True) == weights[:20]
+    assert "explorer_max_edges" in capped["notice"]

@@ -75,6 +75,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Most nodes the explorer draws one by one; larger selections are shown per municipality.",
     ),
     Setting(
+        "explorer_max_edges",
+        3000,
+        "Most ties the explorer draws; a view with more shows its strongest ties and says so.",
+    ),
+    Setting(
         "explorer_physics_above",
         300,
         "Nodes above which the explorer starts with physics off and the precomputed layout.",

@@ -103,6 +103,7 @@ def view_for(args) -> Any:
             q,
             lang=g.lang,
             max_nodes=cfg.explorer_max_nodes,
+            max_edges=cfg.explorer_max_edges,
             physics_above=cfg.explorer_physics_above,
             seed=cfg.random_seed,
             stored_measure=_stored_measure,
