@@ -499,6 +499,8 @@ def markdown(report: dict) -> str:
               row("build with metrics (s)", lambda s: _s(s["build"]["total_s"])
                   if s["build"]["metrics_included"] else "–"),
               row("peak RSS of the build (MB)", lambda s: _s(s["build"]["peak_rss_mb"], 0)),
+              row("peak RSS with its metrics workers (MB, sampled every 0.5 s)",
+                  lambda s: _s(s["build"]["peak_rss_with_workers_mb"], 0)),
               row("rdflib: parse N-Quads (s)",
                   lambda s: err(s["rdflib_build"]) or _s(s["rdflib_build"]["parse_s"])),
               row("rdflib: pySHACL (s)",

@@ -22,6 +22,53 @@ def peak_rss_mb() -> float:
     return float("nan")
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and all its descendants now (MB), from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            status = (d / "status").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid = int(d.name)
+        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / 1024
+
+
+class TreeMemory:
+    """Samples the memory of this process and its workers (the metrics run in worker
+    processes, whose memory VmHWM of this process does not include) every half second."""
+
+    def __init__(self) -> None:
+        import os
+        import threading
+
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._root = os.getpid()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.peak = max(self.peak, _tree_rss_mb(self._root))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return round(max(self.peak, peak_rss_mb()), 1)
+
+
 # ---------------------------------------------------------------------------------------
 # partnergraph build
 # ---------------------------------------------------------------------------------------
@@ -50,8 +97,10 @@ def task_build(args: dict) -> dict:
             if msg.startswith(prefix) and phase not in (m for m, _ in marks):
                 marks.append((phase, time.perf_counter() - start))
 
+    memory = TreeMemory()
     result = build(cfg, progress=progress, metrics=args.get("metrics", True))
     total = time.perf_counter() - start
+    tree_peak = memory.stop()
     phases: dict[str, float] = {}
     for (name, t), (_, t_next) in zip(marks, [*marks[1:], ("end", total)], strict=True):
         phases[name] = round(t_next - t, 3)
@@ -63,6 +112,7 @@ def task_build(args: dict) -> dict:
         "warnings": len(result.warnings),
         "version": result.version,
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_with_workers_mb": tree_peak,
     }
 
 

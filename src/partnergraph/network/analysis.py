@@ -124,12 +124,14 @@ class _Runner:
         return k
 
     # -- organisations -------------------------------------------------------------------
-    def organisations(self, period: Period) -> tuple[dict[str, dict[str, Any]], nx.Graph, dict[str, Any]]:
-        """Every organisation measure of one period; also the projection and its network summary."""
+    def organisations(self, period: Period) -> tuple[dict[str, dict[str, Any]], frozenset, dict[str, Any]]:
+        """Every organisation measure of one period; also its ties and its network summary."""
         data, seed = self.data, self.p.random_seed
         name = f"organisation {period or 'all years'}"
         G = projections.collaboration_projection(bridge.organisation_collaboration(data, period))
         H, iris = _relabelled(G)
+        ties = temporal.ties(G) if period is not None else frozenset()  # year-on-year change only
+        del G  # the integer copy H is what the measures read (1.6 million ties at scale L)
         n = len(H)
         k = self._pivots(name, n)
         how = "exact" if k is None else f"sampled, {k} pivots"
@@ -174,7 +176,7 @@ class _Runner:
             }
             out[iri] = row
         # on the integer graph: modularity sums floats over sets of nodes
-        return out, G, temporal.network_summary(H, comm)
+        return out, ties, temporal.network_summary(H, comm)
 
     # -- municipalities ------------------------------------------------------------------
     def municipalities(self, period: Period) -> dict[str, dict[str, Any]]:
@@ -224,14 +226,13 @@ class _Runner:
         """Every measure of one period (independent of the other periods)."""
         t0 = time.perf_counter()
         before = set(self.sampling)
-        orgs, G, summary = self.organisations(period)
+        orgs, all_ties, summary = self.organisations(period)
         ties = workshop = None
         if period is not None:
-            ties = temporal.ties(G)
+            ties = all_ties
             W = projections.collaboration_projection(
                 bridge.organisation_collaboration(self.data, period, workshop_derived=True))
             workshop = temporal.ties(W)
-        del G
         muns = self.municipalities(period)
         sampling = {k: v for k, v in self.sampling.items() if k not in before}
         return _PeriodResult(period, orgs, summary, ties, workshop, muns, sampling,
