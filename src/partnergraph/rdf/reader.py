@@ -86,19 +86,18 @@ class GraphReader:
         value, integers/decimals/doubles/booleans converted. Missing bindings are None.
         """
         st = self.store
-        graphs = [ox.NamedNode(g) for g in self.public_graphs]
+        graphs = self.public_graphs
         res = st.query(
             query,
-            default_graph=graphs,
-            named_graphs=graphs,
+            **store.dataset(st, graphs, graphs),
             substitutions={ox.Variable(k): v for k, v in substitutions.items()} or None,
         )
         names = [v.value for v in res.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in res]
 
     def ask(self, query: str) -> bool:
-        graphs = [ox.NamedNode(g) for g in self.public_graphs]
-        return bool(self.store.query(query, default_graph=graphs, named_graphs=graphs))
+        st, graphs = self.store, self.public_graphs
+        return bool(st.query(query, **store.dataset(st, graphs, graphs)))
 
 
 _NUMERIC = {

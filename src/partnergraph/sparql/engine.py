@@ -113,11 +113,8 @@ def evaluate(st: Any, job: Mapping[str, Any]) -> QueryResult:
     """Evaluate one job on an open pyoxigraph store (runs inside a worker)."""
     import pyoxigraph as ox
 
-    kwargs: dict[str, Any] = {"prefixes": dict(PREFIXES)}
-    if job["default_graphs"] is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-    if job["named_graphs"] is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    kwargs: dict[str, Any] = {"prefixes": dict(PREFIXES),
+                              **store_mod.dataset(st, job["default_graphs"], job["named_graphs"])}
     if job.get("substitutions"):
         kwargs["substitutions"] = {ox.Variable(name): substitution_term(kind, value)
                                    for name, (kind, value) in job["substitutions"].items()}
