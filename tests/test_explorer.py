@@ -99,3 +99,17 @@ def test_a_view_with_more_ties_than_the_budget_shows_the_strongest_and_says_so(b
     weights = sorted((e["value"] for e in full["edges"]), reverse=True)
     assert sorted((e["value"] for e in capped["edges"]), reverse=True) == weights[:20]
     assert "explorer_max_edges" in capped["notice"]
+
+
+def test_layout_of_more_than_500_nodes_works():
+    # networkx lays out 500 or more nodes with its sparse (SciPy) algorithm: without SciPy
+    # installed such a view failed (found by the benchmark at scale L)
+    import networkx as nx
+
+    from partnergraph.explorer import _layout
+
+    G = nx.path_graph(550)
+    nx.set_edge_attributes(G, 1.0, "weight")
+    pos = _layout(G, seed=42)
+    assert len(pos) == 550 and len(set(pos.values())) == 550
+    assert pos == _layout(G, seed=42)  # seeded: the same view looks the same
