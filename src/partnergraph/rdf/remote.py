@@ -42,7 +42,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +51,7 @@ import pyoxigraph as ox
 
 from partnergraph.errors import QueryError, QueryRefused, QueryTimeout, SettingError, StoreError
 from partnergraph.iri import Minter
+from partnergraph.rdf import store as store_mod
 
 BACKENDS = ("oxigraph", "sparql")
 #: Seconds a reader trusts the pointer it read before it asks the endpoint again.
@@ -769,13 +769,10 @@ class Backend:
         ``store_dir``, removed afterwards), whose graphs are then uploaded.
         """
         self._need_writes()
-        version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        version = store_mod.new_version_name()
         staging = store_dir / f".tmp-remote-{version}"
         try:
-            st = ox.Store(str(staging))
-            st.bulk_load(path=str(nquads_file), format=ox.RdfFormat.N_QUADS)
-            if prepare is not None:
-                prepare(st)
+            st = store_mod.load_staged(staging, nquads_file, prepare)
             graphs = sorted(g.value for g in st.named_graphs() if isinstance(g, ox.NamedNode))
             if any(True for _ in st.quads_for_pattern(None, None, None, ox.DefaultGraph())):
                 raise StoreError("The build put triples in the default graph; every triple of a "
@@ -817,7 +814,5 @@ def publisher(config: Any) -> Callable[..., str]:
     """``publish(store_dir, nquads_file, keep_versions=, prepare=)`` for the configured backend."""
     backend = backend_for(config)
     if backend is None:
-        from partnergraph.rdf import store
-
-        return store.publish
+        return store_mod.publish
     return backend.publish

@@ -121,13 +121,10 @@ def publish(
     writes its named graph this way). Must be called with :func:`build_lock` held.
     """
     (store_dir / VERSIONS).mkdir(parents=True, exist_ok=True)
-    version = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    version = new_version_name()
     tmp = store_dir / f".tmp-{version}"
     try:
-        store = ox.Store(str(tmp))
-        store.bulk_load(path=str(nquads_file), format=ox.RdfFormat.N_QUADS)
-        if prepare is not None:
-            prepare(store)
+        store = load_staged(tmp, nquads_file, prepare)
         store.flush()
         store.optimize()
         del store  # closes the database before it is moved
@@ -171,6 +168,22 @@ def prune(store_dir: Path, keep: int) -> None:
     old = [v for v in versions(store_dir) if v != cur]
     for v in old[: max(0, len(old) - max(keep - 1, 0))]:
         shutil.rmtree(version_path(store_dir, v), ignore_errors=True)
+
+
+def new_version_name() -> str:
+    """A new store version's name: the build's local time and 8 random hex digits."""
+    return time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def load_staged(path: Path, nquads_file: Path,
+                prepare: Callable[[ox.Store], None] | None = None) -> ox.Store:
+    """A new on-disk store at ``path`` holding ``nquads_file``, after ``prepare`` ran on it
+    (the metrics step adds its graph there, before anyone can see the version)."""
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(nquads_file), format=ox.RdfFormat.N_QUADS)
+    if prepare is not None:
+        prepare(store)
+    return store
 
 
 def dataset(st: ox.Store, default_graphs: Sequence[str] | None,
