@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from pg_testing import BROKEN_GRAPH_TTL
+
 from partnergraph.cli import main
 
 MUNICIPALITIES_2018_2020 = """
@@ -80,12 +82,7 @@ def test_validate_shipped_data_conforms(runner, tmp_path):
 
 def test_validate_broken_graph_in_two_languages(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
-    bad.write_text(
-        "@prefix pg: <https://w3id.org/partnergraph/def#> .\n"
-        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        "<https://example.org/plan/x> a pg:CooperationPlan ; skos:prefLabel \"X\"@fi .\n"
-        "<https://example.org/m/1> a pg:Municipality ; skos:prefLabel \"M\"@fi ; skos:notation \"77\" .\n",
-        encoding="utf-8")
+    bad.write_text(BROKEN_GRAPH_TTL, encoding="utf-8")
     res = runner.invoke(main, ["validate", str(bad)])
     assert res.exit_code == 1, res.output
     assert "does NOT conform" in res.output

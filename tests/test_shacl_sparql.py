@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from pg_testing import BROKEN_GRAPH_TTL
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -415,12 +416,7 @@ def test_validate_command_engines_agree(runner, tmp_path):
     from partnergraph.cli import main
 
     bad = tmp_path / "bad.ttl"
-    bad.write_text(
-        "@prefix pg: <https://w3id.org/partnergraph/def#> .\n"
-        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        "<https://example.org/plan/x> a pg:CooperationPlan ; skos:prefLabel \"X\"@fi .\n"
-        "<https://example.org/m/1> a pg:Municipality ; skos:prefLabel \"M\"@fi ; skos:notation \"77\" .\n",
-        encoding="utf-8")
+    bad.write_text(BROKEN_GRAPH_TTL, encoding="utf-8")
     outputs = {}
     for engine in ("sparql", "pyshacl"):
         res = runner.invoke(main, ["validate", "--engine", engine, str(bad)])
